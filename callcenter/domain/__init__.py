@@ -1,0 +1,1 @@
+"""The shared vocabulary: ids, domain events and PBX commands."""

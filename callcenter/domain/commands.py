@@ -1,0 +1,105 @@
+"""Commands to the PBX port: imperative, immutable, one call leg each.
+
+Each command names the call it acts on. Outcomes come back as domain events
+(``PromptFinished``, ``DigitsCollected``, ``AgentRinging`` ...), never as return
+values, so the same core drives a simulated PBX and a real Asterisk.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from callcenter.domain.ids import AgentId, CallId
+
+
+class SayKind(StrEnum):
+    """How a value is spoken by the PBX's say functions."""
+
+    NUMBER = "number"
+    DIGITS = "digits"
+    DURATION = "duration"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PbxCommand:
+    """Base of every PBX command."""
+
+    call_id: CallId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerCall(PbxCommand):
+    """Answer the caller's channel."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayPrompts(PbxCommand):
+    """Play sound files in order; a key interrupts when ``interruptible``."""
+
+    prompts: tuple[str, ...]
+    language: str = "en"
+    interruptible: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SayValue(PbxCommand):
+    """Speak a number, digits, a duration (seconds) or a date (epoch seconds)."""
+
+    value: int
+    kind: SayKind = SayKind.NUMBER
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectDigits(PbxCommand):
+    """Play a prompt and collect up to ``max_digits`` digits (``#`` ends early)."""
+
+    prompt: str
+    max_digits: int
+    timeout: float
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartHold(PbxCommand):
+    """Put the caller on music on hold until another command or an assignment."""
+
+    moh_class: str = "default"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectToAgent(PbxCommand):
+    """Ring the agent's endpoint and bridge the caller when they answer."""
+
+    agent_id: AgentId
+    endpoint: str
+    ring_timeout: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelRing(PbxCommand):
+    """Stop ringing an agent (the caller stays where they were)."""
+
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HangUp(PbxCommand):
+    """Hang up the caller's channel."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transfer(PbxCommand):
+    """Blind-transfer the caller to a number or dialplan destination."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OriginateCallback(PbxCommand):
+    """Call the customer back and connect them to the reserved agent."""
+
+    number: str
+    agent_id: AgentId
+    endpoint: str
+    timeout: float = 30.0

@@ -1,0 +1,253 @@
+"""Immutable domain events, named in the past tense.
+
+Every event carries ``at``: POSIX seconds (UTC) on the clock of the run, which is the
+wall clock in real time and a virtual clock in simulation. Call events carry the
+``call_id`` that correlates all legs of one call. The PBX port emits the events in
+``PbxEvent``; the call-center core emits the rest. All of them travel on the bus
+(see ``callcenter.domain.codec`` and ``docs/BUS.md``).
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
+
+
+class AgentState(StrEnum):
+    """States of an agent as the ACD sees them."""
+
+    LOGGED_OUT = "logged_out"
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    PAUSED = "paused"
+
+
+class CallOutcome(StrEnum):
+    """How a call ended, exactly one per offered call."""
+
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    IVR_ONLY = "ivr_only"
+    OVERFLOWED = "overflowed"
+    CALLBACK = "callback"
+    VOICEMAIL = "voicemail"
+    FAILED = "failed"
+
+
+class Party(StrEnum):
+    """Who ended a call or leg."""
+
+    CALLER = "caller"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    """Base of every event: when it happened."""
+
+    at: float
+
+
+# --- Emitted by the PBX port -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallOffered(DomainEvent):
+    """A new inbound call reached the call center."""
+
+    call_id: CallId
+    caller_number: str
+    dialed_number: str = ""
+    caller_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromptFinished(DomainEvent):
+    """A play/say command finished; ``digit`` is set when a key interrupted it."""
+
+    call_id: CallId
+    digit: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigitsCollected(DomainEvent):
+    """Digits keyed by the caller for a collect command (empty on timeout)."""
+
+    call_id: CallId
+    digits: str
+    timed_out: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoldInterrupted(DomainEvent):
+    """The caller keyed a digit while on hold (e.g. 2 to ask for a callback)."""
+
+    call_id: CallId
+    digit: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentRinging(DomainEvent):
+    """The agent's phone started ringing with this call: the moment of the screen pop."""
+
+    call_id: CallId
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentNoAnswer(DomainEvent):
+    """The agent did not answer within the ring timeout (or rejected)."""
+
+    call_id: CallId
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallAnswered(DomainEvent):
+    """The agent answered: caller and agent are talking."""
+
+    call_id: CallId
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallEnded(DomainEvent):
+    """The caller's leg is gone; ``by`` tells who hung up."""
+
+    call_id: CallId
+    by: Party
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentLegEnded(DomainEvent):
+    """The agent hung up while the caller stays (e.g. to take the survey)."""
+
+    call_id: CallId
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OriginateFinished(DomainEvent):
+    """Result of an outbound (callback) call: answered or failed with a reason."""
+
+    call_id: CallId
+    answered: bool
+    reason: str = ""
+
+
+# --- Emitted by the call-center core ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IvrEntered(DomainEvent):
+    """The call entered an IVR flow."""
+
+    call_id: CallId
+    flow: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IvrNodeVisited(DomainEvent):
+    """The IVR moved to a node; the path of a call is the sequence of these."""
+
+    call_id: CallId
+    flow: str
+    node: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerIdentified(DomainEvent):
+    """The CRM recognised (or not) the caller; drives priority and the screen pop."""
+
+    call_id: CallId
+    customer_id: CustomerId | None
+    name: str
+    tier: str
+    open_complaint: bool = False
+    urgent_complaint: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallQueued(DomainEvent):
+    """The call joined a queue with a priority, at a position (1 = next)."""
+
+    call_id: CallId
+    queue: QueueName
+    priority: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallOfferedToAgent(DomainEvent):
+    """The ACD chose an agent for the call; the PBX is asked to ring them."""
+
+    call_id: CallId
+    queue: QueueName
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallAbandoned(DomainEvent):
+    """The caller hung up while waiting in a queue."""
+
+    call_id: CallId
+    queue: QueueName
+    waited: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallCompleted(DomainEvent):
+    """Final record of a call: exactly one per offered call."""
+
+    call_id: CallId
+    outcome: CallOutcome
+    caller_number: str
+    queue: QueueName | None
+    agent_id: AgentId | None
+    customer_id: CustomerId | None
+    offered_at: float
+    wait_seconds: float
+    talk_seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentStateChanged(DomainEvent):
+    """An agent moved to a new state (with a reason when paused)."""
+
+    agent_id: AgentId
+    state: AgentState
+    reason: str = ""
+    call_id: CallId | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueStatsUpdated(DomainEvent):
+    """A live snapshot of one queue's figures."""
+
+    queue: QueueName
+    waiting: int
+    longest_wait: float
+    offered: int
+    answered: int
+    abandoned: int
+    service_level: float | None
+    agents_available: int
+    agents_busy: int
+    agents_logged_in: int
+
+
+PBX_EVENTS: tuple[type[DomainEvent], ...] = (
+    CallOffered,
+    PromptFinished,
+    DigitsCollected,
+    HoldInterrupted,
+    AgentRinging,
+    AgentNoAnswer,
+    CallAnswered,
+    CallEnded,
+    AgentLegEnded,
+    OriginateFinished,
+)
