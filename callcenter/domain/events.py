@@ -91,7 +91,7 @@ class HoldInterrupted(DomainEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AgentRinging(DomainEvent):
-    """The agent's phone started ringing with this call: the moment of the screen pop."""
+    """The agent's phone rings with this call: the moment of the screen pop."""
 
     call_id: CallId
     agent_id: AgentId

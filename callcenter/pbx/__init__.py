@@ -1,0 +1,1 @@
+"""The PBX port and its implementations (simulated, Asterisk)."""

@@ -1,0 +1,385 @@
+"""A simulated PBX: callers and agents in memory.
+
+Callers arrive, listen, key digits and hang up; agents answer, talk and hang up. It
+implements the PBX port, so the whole call center runs on this machine with nothing
+installed, in real time for the demo or in virtual time for fast simulation (it never reads a clock: ``now`` comes from the runtime).
+
+Every outcome is scheduled on a ``Timeline`` keyed per call and purpose, so a newer
+command naturally cancels the pending outcome of an older one (a new prompt ends the
+music on hold, an assignment ends the wait). Agents taken over by a person (the agent
+console) are not answered by the simulation: ``answer`` and ``hang_up_agent`` are
+called on their behalf.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from callcenter.clock import Clock
+from callcenter.domain import commands as cmd
+from callcenter.domain.events import (
+    AgentLegEnded,
+    AgentNoAnswer,
+    AgentRinging,
+    CallAnswered,
+    CallEnded,
+    CallOffered,
+    DigitsCollected,
+    DomainEvent,
+    HoldInterrupted,
+    OriginateFinished,
+    Party,
+    PromptFinished,
+)
+from callcenter.domain.ids import AgentId, CallId
+from callcenter.pbx.port import EventSink
+from callcenter.pbx.timeline import Timeline
+from callcenter.pbx.traffic import CallerProfile, TrafficModel
+
+PROMPT_SECONDS = 2.0
+SAY_SECONDS = 1.0
+RING_SETUP_SECONDS = 0.3
+
+
+class LegState(StrEnum):
+    """Where a simulated caller is."""
+
+    IVR = "ivr"
+    HOLDING = "holding"
+    RINGING = "ringing"
+    TALKING = "talking"
+    AFTER_AGENT = "after_agent"
+    GONE = "gone"
+
+
+@dataclass(slots=True)
+class SimCall:
+    """One simulated caller's leg."""
+
+    call_id: CallId
+    profile: CallerProfile
+    state: LegState = LegState.IVR
+    agent: AgentId | None = None
+    patience_started: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class SimulatedPbx:
+    """The PBX port implemented in memory, driven by the runtime's clock."""
+
+    def __init__(
+        self, traffic: TrafficModel, clock: Clock, *, arrivals: bool = True
+    ) -> None:
+        """Create a PBX whose callers follow ``traffic``."""
+        self._traffic = traffic
+        self._clock = clock
+        self._timeline = Timeline()
+        self._calls: dict[CallId, SimCall] = {}
+        self._manual: set[AgentId] = set()
+        self._sink: EventSink | None = None
+        self._numbers = itertools.count(1)
+        self._arrivals = arrivals
+        self.offered = 0
+
+    # --- the port -----------------------------------------------------------------
+
+    def attach(self, sink: EventSink) -> None:
+        """Deliver events to ``sink``."""
+        self._sink = sink
+
+    async def start(self) -> None:
+        """Schedule the first caller."""
+        if self._arrivals:
+            self._schedule_arrival(self._clock.now())
+
+    async def close(self) -> None:
+        """Stop producing callers; pending happenings are dropped."""
+        self._arrivals = False
+        self._timeline = Timeline()
+
+    def stop_arrivals(self) -> None:
+        """Let no new caller in; calls already here carry on."""
+        self._arrivals = False
+        self._timeline.cancel("arrival")
+
+    def next_due(self) -> float | None:
+        """Return the next instant something happens."""
+        return self._timeline.next_due()
+
+    def fire_due(self, now: float) -> None:
+        """Let everything due by ``now`` happen."""
+        self._timeline.run_due(now)
+
+    async def execute(self, command: cmd.PbxCommand) -> None:
+        """Carry out a command at the clock's current time."""
+        self.apply(command, self._clock.now())
+
+    # --- people at the console --------------------------------------------------------
+
+    def set_manual(self, agent_id: AgentId, *, manual: bool) -> None:
+        """Mark an agent as driven by a person (console) instead of the simulation."""
+        if manual:
+            self._manual.add(agent_id)
+        else:
+            self._manual.discard(agent_id)
+
+    def answer(self, agent_id: AgentId) -> bool:
+        """Answer the call ringing ``agent_id``; return whether one was ringing."""
+        call = self._find(agent_id, LegState.RINGING)
+        if call is None:
+            return False
+        self._timeline.schedule(
+            self._clock.now(),
+            lambda at: self._answered(call, at),
+            key=("agent", call.call_id),
+        )
+        return True
+
+    def hang_up_agent(self, agent_id: AgentId) -> bool:
+        """Hang up the agent's side of their current call."""
+        call = self._find(agent_id, LegState.TALKING)
+        if call is None:
+            return False
+        self._timeline.schedule(
+            self._clock.now(),
+            lambda at: self._agent_hung_up(call, at),
+            key=("agent", call.call_id),
+        )
+        return True
+
+    def calls_in_progress(self) -> int:
+        """Return how many callers are still on the line."""
+        return sum(
+            1 for call in self._calls.values() if call.state is not LegState.GONE
+        )
+
+    # --- commands ---------------------------------------------------------------------
+
+    def apply(self, command: cmd.PbxCommand, now: float) -> None:
+        """Carry out ``command`` at ``now`` (ignored for a caller already gone)."""
+        call = self._calls.get(command.call_id)
+        if isinstance(command, cmd.OriginateCallback):
+            self._originate(command, now)
+            return
+        if call is None or call.state is LegState.GONE:
+            return
+        match command:
+            case cmd.PlayPrompts(prompts=prompts):
+                self._media(call, now + PROMPT_SECONDS * max(1, len(prompts)))
+            case cmd.SayValue():
+                self._media(call, now + SAY_SECONDS)
+            case cmd.CollectDigits(max_digits=max_digits, timeout=timeout):
+                self._collect(call, now, max_digits, timeout)
+            case cmd.StartHold():
+                self._hold(call, now)
+            case cmd.ConnectToAgent(agent_id=agent, ring_timeout=ring_timeout):
+                self._ring(call, agent, now, ring_timeout)
+            case cmd.CancelRing():
+                self._cancel_ring(call)
+            case cmd.HangUp() | cmd.Transfer():
+                self._gone(call, now, Party.SYSTEM)
+
+    def _cancel_ring(self, call: SimCall) -> None:
+        self._timeline.cancel(("agent", call.call_id))
+        if call.state is LegState.RINGING:
+            call.state, call.agent = LegState.HOLDING, None
+
+    def _emit(self, event: DomainEvent) -> None:
+        if self._sink is not None:
+            self._sink(event)
+
+    def _find(self, agent_id: AgentId, state: LegState) -> SimCall | None:
+        for call in self._calls.values():
+            if call.agent == agent_id and call.state is state:
+                return call
+        return None
+
+    def _schedule_arrival(self, now: float) -> None:
+        self._timeline.schedule(
+            self._traffic.next_arrival(now), self._arrive, key="arrival"
+        )
+
+    def _arrive(self, at: float) -> None:
+        call_id = CallId(f"sim-{next(self._numbers):06d}")
+        profile = self._traffic.caller()
+        self._calls[call_id] = SimCall(call_id=call_id, profile=profile)
+        self.offered += 1
+        self._emit(
+            CallOffered(
+                at=at,
+                call_id=call_id,
+                caller_number=profile.number,
+                dialed_number="100",
+            )
+        )
+        if self._arrivals:
+            self._schedule_arrival(at)
+
+    def _media(self, call: SimCall, done_at: float) -> None:
+        if call.state is LegState.HOLDING:
+            call.state = LegState.IVR if not call.patience_started else LegState.HOLDING
+        self._timeline.cancel(("hold-key", call.call_id))
+        call_id = call.call_id
+        self._timeline.schedule(
+            done_at,
+            lambda at: self._emit(PromptFinished(at=at, call_id=call_id)),
+            key=("media", call_id),
+        )
+
+    def _collect(
+        self, call: SimCall, now: float, max_digits: int, timeout: float
+    ) -> None:
+        call_id = call.call_id
+        self._timeline.cancel(("hold-key", call_id))
+        if self._traffic.chance(0.05):
+            done = now + PROMPT_SECONDS + timeout
+            event: DomainEvent = DigitsCollected(
+                at=done, call_id=call_id, digits="", timed_out=True
+            )
+        else:
+            done = now + PROMPT_SECONDS + self._traffic.think_time()
+            digits = self._traffic.digits(max_digits)
+            event = DigitsCollected(at=done, call_id=call_id, digits=digits)
+        self._timeline.schedule(
+            done, lambda at: self._emit(_at(event, at)), key=("media", call_id)
+        )
+
+    def _hold(self, call: SimCall, now: float) -> None:
+        call_id = call.call_id
+        self._timeline.cancel(("media", call_id))
+        if call.state in {LegState.IVR, LegState.HOLDING}:
+            call.state = LegState.HOLDING
+        if not call.patience_started:
+            call.patience_started = True
+            self._timeline.schedule(
+                now + call.profile.patience,
+                lambda at: self._gone(call, at, Party.CALLER),
+                key=("patience", call_id),
+            )
+            if call.profile.wants_callback:
+                press_at = now + min(call.profile.patience * 0.6, 45.0)
+                self._timeline.schedule(
+                    press_at,
+                    lambda at: self._press(call, at, "2"),
+                    key=("hold-key", call_id),
+                )
+
+    def _press(self, call: SimCall, at: float, digit: str) -> None:
+        if call.state is LegState.HOLDING:
+            self._emit(HoldInterrupted(at=at, call_id=call.call_id, digit=digit))
+
+    def _ring(
+        self, call: SimCall, agent: AgentId, now: float, ring_timeout: float
+    ) -> None:
+        call.state, call.agent = LegState.RINGING, agent
+        key = ("agent", call.call_id)
+        ring_at = now + RING_SETUP_SECONDS
+
+        def ringing(at: float) -> None:
+            self._emit(AgentRinging(at=at, call_id=call.call_id, agent_id=agent))
+            delay = None if agent in self._manual else self._traffic.answer_delay()
+            if delay is not None and delay < ring_timeout:
+                self._timeline.schedule(
+                    at + delay, lambda t: self._answered(call, t), key=key
+                )
+            else:
+                self._timeline.schedule(
+                    at + ring_timeout,
+                    lambda t: self._no_answer(call, agent, t),
+                    key=key,
+                )
+
+        self._timeline.schedule(ring_at, ringing, key=key)
+
+    def _no_answer(self, call: SimCall, agent: AgentId, at: float) -> None:
+        if call.state is LegState.RINGING and call.agent == agent:
+            call.state, call.agent = LegState.HOLDING, None
+            self._emit(AgentNoAnswer(at=at, call_id=call.call_id, agent_id=agent))
+
+    def _answered(self, call: SimCall, at: float) -> None:
+        if call.agent is None or call.state is not LegState.RINGING:
+            return
+        agent = call.agent
+        call.state = LegState.TALKING
+        self._timeline.cancel(("patience", call.call_id))
+        self._timeline.cancel(("hold-key", call.call_id))
+        self._emit(CallAnswered(at=at, call_id=call.call_id, agent_id=agent))
+        if agent in self._manual:
+            return
+        talk = self._traffic.handle_time()
+        if call.profile.hangs_up_during_talk:
+            self._timeline.schedule(
+                at + talk / 2,
+                lambda t: self._gone(call, t, Party.CALLER),
+                key=("agent", call.call_id),
+            )
+        else:
+            self._timeline.schedule(
+                at + talk,
+                lambda t: self._agent_hung_up(call, t),
+                key=("agent", call.call_id),
+            )
+
+    def _agent_hung_up(self, call: SimCall, at: float) -> None:
+        if call.state is not LegState.TALKING or call.agent is None:
+            return
+        agent = call.agent
+        call.state = LegState.AFTER_AGENT
+        self._emit(AgentLegEnded(at=at, call_id=call.call_id, agent_id=agent))
+        # A caller left alone with nothing to hear hangs up after a while.
+        self._timeline.schedule(
+            at + 60.0,
+            lambda t: self._gone(call, t, Party.CALLER),
+            key=("patience", call.call_id),
+        )
+
+    def _gone(self, call: SimCall, at: float, by: Party) -> None:
+        if call.state is LegState.GONE:
+            return
+        call.state = LegState.GONE
+        for purpose in ("media", "agent", "patience", "hold-key"):
+            self._timeline.cancel((purpose, call.call_id))
+        self._emit(CallEnded(at=at, call_id=call.call_id, by=by))
+        del self._calls[call.call_id]
+
+    def _originate(self, command: cmd.OriginateCallback, now: float) -> None:
+        call_id = command.call_id
+        answered = self._traffic.callback_answered()
+        profile = CallerProfile(
+            number=command.number,
+            patience=3600.0,
+            hangs_up_during_talk=False,
+            wants_callback=False,
+        )
+        call = SimCall(
+            call_id=call_id,
+            profile=profile,
+            state=LegState.RINGING,
+            agent=command.agent_id,
+            patience_started=True,
+        )
+        self._calls[call_id] = call
+
+        def result(at: float) -> None:
+            self._emit(
+                OriginateFinished(
+                    at=at,
+                    call_id=call_id,
+                    answered=answered,
+                    reason="" if answered else "no answer",
+                )
+            )
+            if answered:
+                self._answered(call, at)
+            else:
+                call.state = LegState.GONE
+                self._calls.pop(call_id, None)
+
+        self._timeline.schedule(now + 8.0, result, key=("agent", call_id))
+
+
+def _at(event: DomainEvent, at: float) -> DomainEvent:
+    """Return ``event`` stamped with ``at`` (outcomes are drawn before they happen)."""
+    from dataclasses import replace  # noqa: PLC0415 - only needed here
+
+    return replace(event, at=at)

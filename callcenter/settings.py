@@ -1,0 +1,279 @@
+"""Configuration: one TOML file, validated once, passed down explicitly.
+
+The file (default ``config/callcenter.toml``) is read with ``tomllib`` and validated by
+frozen pydantic models that forbid unknown keys. Secrets may come from the environment
+(``CALLCENTER_AMI_SECRET``, ``CALLCENTER_MQTT_PASSWORD``, ``CALLCENTER_DATABASE_URL``)
+and are ``SecretStr``: they never appear in logs or error messages. Every problem
+becomes one line naming the file, the key and what was expected (``ConfigError``).
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from callcenter.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/callcenter.toml")
+
+SECRET_ENV = {
+    "CALLCENTER_AMI_SECRET": ("pbx", "secret"),
+    "CALLCENTER_MQTT_PASSWORD": ("mqtt", "password"),
+    "CALLCENTER_DATABASE_URL": ("database", "url"),
+}
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Seconds = Annotated[float, Field(ge=0)]
+
+
+class Section(BaseModel):
+    """Base of every section: frozen, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GeneralSettings(Section):
+    """Where state lives and how much is logged."""
+
+    data_dir: Path = Path("var")
+    site: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]+$")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    timezone: str = "UTC"
+
+
+class PbxSettings(Section):
+    """Which PBX to drive: the built-in simulation or a real Asterisk."""
+
+    kind: Literal["simulated", "asterisk"] = "simulated"
+    host: str = "127.0.0.1"
+    port: Port = 5038
+    username: str = "callcenter"
+    secret: SecretStr | None = None
+    agi_host: str = "127.0.0.1"
+    agi_port: Port = 4573
+    agent_endpoint: str = Field(default="PJSIP/{agent}", pattern=r"\{agent\}")
+    connect_timeout: Annotated[float, Field(gt=0, le=120)] = 5.0
+
+
+class SimulationSettings(Section):
+    """Simulated callers and agents for the embedded default."""
+
+    seed: int = 42
+    calls_per_hour: Annotated[float, Field(gt=0, le=1_000_000)] = 240.0
+    daily_profile: bool = False
+    patience_seconds: Annotated[float, Field(gt=0)] = 120.0
+    answer_delay_seconds: tuple[Seconds, Seconds] = (1.0, 4.0)
+    handle_time_seconds: Annotated[float, Field(gt=0)] = 60.0
+    handle_time_distribution: Literal["exponential", "lognormal"] = "lognormal"
+    no_answer_probability: Annotated[float, Field(ge=0, le=1)] = 0.05
+    callback_probability: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+
+class MqttSettings(Section):
+    """The MQTT broker: embedded (in-process) by default, mosquitto in production."""
+
+    embedded: bool = True
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 1883
+    username: str | None = None
+    password: SecretStr | None = None
+    keepalive: Annotated[int, Field(ge=5, le=3600)] = 30
+
+
+class DatabaseSettings(Section):
+    """The CRM database: SQLite under the data dir unless a URL is given."""
+
+    url: SecretStr | None = None
+    seed_demo: bool = True
+    phone_region: str = Field(default="CN", pattern=r"^[A-Z]{2}$")
+
+
+class WebSettings(Section):
+    """The supervisor web page."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+
+
+class IvrSettings(Section):
+    """Where the call flows are and which one answers calls."""
+
+    flows_dir: Path = Path("config/ivr")
+    main_flow: str = "main"
+
+
+class QueueSettings(Section):
+    """One ACD queue."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    strategy: str = "longest_idle"
+    ring_timeout: Annotated[float, Field(gt=0, le=300)] = 15.0
+    wrap_up: Annotated[float, Field(ge=0, le=3600)] = 10.0
+    max_no_answer: Annotated[int, Field(ge=1, le=100)] = 3
+    service_level_seconds: Annotated[float, Field(gt=0)] = 20.0
+    max_waiting: Annotated[int, Field(ge=1)] | None = None
+
+
+class AgentSettings(Section):
+    """One agent: id, extension and the queues (with penalty) they serve."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str
+    queues: dict[str, Annotated[int, Field(ge=0, le=100)]]
+    skills: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
+    pin: SecretStr | None = None
+    simulated: bool = True
+
+
+def _default_queues() -> tuple[QueueSettings, ...]:
+    return tuple(
+        QueueSettings(name=name)
+        for name in ("reservations", "bookings", "complaints", "key_accounts")
+    )
+
+
+def _default_agents() -> tuple[AgentSettings, ...]:
+    teams = {
+        "reservations": 0,
+        "bookings": 0,
+        "complaints": 1,
+        "key_accounts": 2,
+    }
+    names = ("Anna", "Bo", "Chen", "Dana", "Eli", "Fang", "Gus", "Hui")
+    return tuple(
+        AgentSettings(id=str(1001 + i), name=name, queues=teams)
+        for i, name in enumerate(names)
+    )
+
+
+class Settings(Section):
+    """The whole configuration."""
+
+    general: GeneralSettings = GeneralSettings()
+    pbx: PbxSettings = PbxSettings()
+    simulation: SimulationSettings = SimulationSettings()
+    mqtt: MqttSettings = MqttSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    web: WebSettings = WebSettings()
+    ivr: IvrSettings = IvrSettings()
+    queues: tuple[QueueSettings, ...] = Field(default_factory=_default_queues)
+    agents: tuple[AgentSettings, ...] = Field(default_factory=_default_agents)
+
+    def database_url(self) -> str:
+        """Return the database URL (SQLite under the data dir by default)."""
+        if self.database.url is not None:
+            return self.database.url.get_secret_value()
+        path = (self.general.data_dir / "callcenter.db").resolve()
+        return f"sqlite+aiosqlite:///{path}"
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(f".{item}" if parts else item)
+    return "".join(parts) or "(top level)"
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see config/callcenter.toml)"
+    message = str(error["msg"])
+    location = error["loc"]
+    secret = any(str(part) in {"secret", "password", "url", "pin"} for part in location)
+    if secret or kind == "missing":
+        return message
+    return f"{message}, got {error.get('input')!r}"
+
+
+def _format_errors(source: str, exc: ValidationError) -> str:
+    lines = [
+        f"{source}: {_key_path(tuple(err['loc']))}: {_describe(err)}"
+        for err in exc.errors()
+    ]
+    return "\n".join(lines)
+
+
+def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> None:
+    for variable, (section, key) in SECRET_ENV.items():
+        value = environ.get(variable)
+        if value:
+            table = data.setdefault(section, {})
+            if isinstance(table, dict):
+                table[key] = value
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        msg = f"{path}: configuration file not found"
+        raise ConfigError(msg) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read configuration file: {exc}"
+        raise ConfigError(msg) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{path}: not valid TOML: {exc}"
+        raise ConfigError(msg) from exc
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Load and validate the configuration.
+
+    Args:
+        path: the TOML file; ``None`` uses ``config/callcenter.toml`` when it exists
+            and the built-in defaults (the embedded call center) otherwise.
+        environ: environment for secrets (default ``os.environ``).
+        overrides: section -> key -> value, applied last (command-line options).
+
+    Raises:
+        ConfigError: with one line per problem, naming file, key and expectation.
+    """
+    environ = os.environ if environ is None else environ
+    if path is None:
+        path = DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+    data = _read_toml(path) if path is not None else {}
+    source = str(path) if path is not None else "built-in defaults"
+    _apply_env(data, environ)
+    for section, values in (overrides or {}).items():
+        table = data.setdefault(section, {})
+        if isinstance(table, dict):
+            table.update(values)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(source, exc)) from None
+    _check_references(settings, source)
+    return settings
+
+
+def _check_references(settings: Settings, source: str) -> None:
+    queues = {queue.name for queue in settings.queues}
+    problems = [
+        f"{source}: agents[{index}].queues: unknown queue {name!r} "
+        f"(defined: {', '.join(sorted(queues))})"
+        for index, agent in enumerate(settings.agents)
+        for name in agent.queues
+        if name not in queues
+    ]
+    ids = [agent.id for agent in settings.agents]
+    problems += [
+        f"{source}: agents: duplicate agent id {agent_id!r}"
+        for agent_id in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+    if problems:
+        raise ConfigError("\n".join(problems))
