@@ -2,7 +2,8 @@
 
 Callers arrive, listen, key digits and hang up; agents answer, talk and hang up. It
 implements the PBX port, so the whole call center runs on this machine with nothing
-installed, in real time for the demo or in virtual time for fast simulation (it never reads a clock: ``now`` comes from the runtime).
+installed, in real time for the demo or in virtual time for fast simulation (it
+never reads a clock itself: ``now`` comes from the runtime's injected clock).
 
 Every outcome is scheduled on a ``Timeline`` keyed per call and purpose, so a newer
 command naturally cancels the pending outcome of an older one (a new prompt ends the
