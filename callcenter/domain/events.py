@@ -239,6 +239,25 @@ class QueueStatsUpdated(DomainEvent):
     agents_logged_in: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcdCallFinished(DomainEvent):
+    """The ACD is done with a call: exactly one per ``EnqueueCall``.
+
+    Emitted when the call leaves the ACD for good: answered by ``agent_id`` (at the
+    answer), abandoned, withdrawn, overflowed out of the ACD, sent to voicemail,
+    turned away (closed, full, empty: see ``reason``), or as a callback that was
+    answered (``CALLBACK``) or gave up (``FAILED``). ``waited`` is the time from
+    joining the ACD to that moment; ``queue`` is the last queue the call was in.
+    """
+
+    call_id: CallId
+    queue: QueueName
+    outcome: CallOutcome
+    agent_id: AgentId | None = None
+    waited: float = 0.0
+    reason: str = ""
+
+
 PBX_EVENTS: tuple[type[DomainEvent], ...] = (
     CallOffered,
     PromptFinished,
