@@ -270,3 +270,27 @@ PBX_EVENTS: tuple[type[DomainEvent], ...] = (
     AgentLegEnded,
     OriginateFinished,
 )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScreenPopReady(DomainEvent):
+    """The caller's CRM record, addressed to the agent whose phone rings.
+
+    ``record`` is the JSON-ready screen-pop record (customer card, complaints, last
+    interactions, routing facts, IVR path and digits) built by the CRM link.
+    """
+
+    call_id: CallId
+    agent_id: AgentId
+    caller_number: str
+    record: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentCommandRejected(DomainEvent):
+    """An agent's command could not be carried out; ``code`` is a stable string."""
+
+    agent_id: AgentId
+    command: str
+    code: str
+    message: str
