@@ -103,3 +103,17 @@ class OriginateCallback(PbxCommand):
     agent_id: AgentId
     endpoint: str
     timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerForAgent(PbxCommand):
+    """Answer the agent's ringing phone remotely (where the phone allows it)."""
+
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HangUpAgent(PbxCommand):
+    """Hang up the agent's leg; the caller may continue (e.g. to a survey)."""
+
+    agent_id: AgentId

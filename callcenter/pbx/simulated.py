@@ -164,6 +164,10 @@ class SimulatedPbx:
             return
         if call is None or call.state is LegState.GONE:
             return
+        if not self._apply_media(call, command, now):
+            self._apply_control(call, command, now)
+
+    def _apply_media(self, call: SimCall, command: cmd.PbxCommand, now: float) -> bool:
         match command:
             case cmd.PlayPrompts(prompts=prompts):
                 self._media(call, now + PROMPT_SECONDS * max(1, len(prompts)))
@@ -173,10 +177,22 @@ class SimulatedPbx:
                 self._collect(call, now, max_digits, timeout)
             case cmd.StartHold():
                 self._hold(call, now)
+            case _:
+                return False
+        return True
+
+    def _apply_control(
+        self, call: SimCall, command: cmd.PbxCommand, now: float
+    ) -> None:
+        match command:
             case cmd.ConnectToAgent(agent_id=agent, ring_timeout=ring_timeout):
                 self._ring(call, agent, now, ring_timeout)
             case cmd.CancelRing():
                 self._cancel_ring(call)
+            case cmd.AnswerForAgent(agent_id=agent):
+                self.answer(agent)
+            case cmd.HangUpAgent(agent_id=agent):
+                self.hang_up_agent(agent)
             case cmd.HangUp() | cmd.Transfer():
                 self._gone(call, now, Party.SYSTEM)
 

@@ -1,0 +1,5 @@
+"""``python -m callcenter``."""
+
+from callcenter.cli import main
+
+main()
