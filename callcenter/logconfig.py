@@ -1,5 +1,8 @@
-"""Logging set-up, done once by the CLI: a file under the data dir and a short
-console stream. Nothing else configures handlers."""
+"""Logging set-up, done once by the CLI.
+
+Logs go to a rotated file under the data dir, and warnings also to stderr. Nothing
+else configures handlers.
+"""
 
 import logging
 import logging.handlers
@@ -9,7 +12,9 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 QUIET_LIBRARIES = ("amqtt", "transitions", "aiosqlite", "asyncio", "sqlalchemy.engine")
 
 
-def configure_logging(log_dir: Path | None, *, level: str = "info", console: bool = True) -> Path | None:
+def configure_logging(
+    log_dir: Path | None, *, level: str = "info", console: bool = True
+) -> Path | None:
     """Send logs to ``log_dir/callcenter.log`` (rotated) and, optionally, stderr.
 
     Returns the log file path, or ``None`` when logging to a file is not possible
@@ -29,7 +34,9 @@ def configure_logging(log_dir: Path | None, *, level: str = "info", console: boo
             )
         except OSError as exc:
             path = None
-            logging.getLogger(__name__).warning("cannot write logs to %s: %s", log_dir, exc)
+            logging.getLogger(__name__).warning(
+                "cannot write logs to %s: %s", log_dir, exc
+            )
         else:
             file_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
             root.addHandler(file_handler)

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from callcenter.errors import ConfigError
+from callcenter.mqtt.settings import MqttSettings
 
 DEFAULT_CONFIG = Path("config/callcenter.toml")
 
@@ -70,17 +71,6 @@ class SimulationSettings(Section):
     handle_time_distribution: Literal["exponential", "lognormal"] = "lognormal"
     no_answer_probability: Annotated[float, Field(ge=0, le=1)] = 0.05
     callback_probability: Annotated[float, Field(ge=0, le=1)] = 0.1
-
-
-class MqttSettings(Section):
-    """The MQTT broker: embedded (in-process) by default, mosquitto in production."""
-
-    embedded: bool = True
-    host: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=0, le=65535)] = 1883
-    username: str | None = None
-    password: SecretStr | None = None
-    keepalive: Annotated[int, Field(ge=5, le=3600)] = 30
 
 
 class DatabaseSettings(Section):

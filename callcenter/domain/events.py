@@ -34,6 +34,7 @@ class CallOutcome(StrEnum):
     CALLBACK = "callback"
     VOICEMAIL = "voicemail"
     FAILED = "failed"
+    UNFINISHED = "unfinished"  # still in progress when the call center stopped
 
 
 class Party(StrEnum):

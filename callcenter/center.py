@@ -1,0 +1,183 @@
+"""The composition root: builds a whole call center from ``Settings``.
+
+``build_switchboard`` makes the pure core (ACD + IVR flows); ``CallCenter`` adds the
+I/O around it (PBX, bus, MQTT, CRM, web) and runs it in real or virtual time. The CLI
+calls this; nothing else reads the settings.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from acd.engine import AcdEngine
+
+from acd.config import AgentConfig, QueueConfig
+from callcenter.bus import EventBus
+from callcenter.clock import Clock, SystemClock, VirtualClock
+from callcenter.core.messages import TakeOverAgent
+from callcenter.core.runtime import Runtime
+from callcenter.core.services import CallCenterServices, InMemoryServices
+from callcenter.core.switchboard import Switchboard
+from callcenter.domain.ids import AgentId, QueueName
+from callcenter.pbx.port import PbxPort
+from callcenter.pbx.simulated import SimulatedPbx
+from callcenter.pbx.traffic import TrafficModel
+from callcenter.settings import Settings
+from callcenter.web.live import LiveCounters
+from ivr.loader import load_flows
+from ivr.model import Flow
+
+logger = logging.getLogger(__name__)
+
+REPO_CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+
+def flows_directory(settings: Settings) -> Path:
+    """Return the IVR flows folder, falling back to the one shipped with the code."""
+    configured = settings.ivr.flows_dir
+    if configured.is_dir() or configured.is_absolute():
+        return configured
+    return REPO_CONFIG / "ivr"
+
+
+def agent_endpoint(settings: Settings, agent_id: str) -> str:
+    """Return the PBX endpoint that rings an agent's phone."""
+    if settings.pbx.kind == "simulated":
+        return f"sim/{agent_id}"
+    return settings.pbx.agent_endpoint.format(agent=agent_id)
+
+
+def build_acd(settings: Settings, *, seed: int = 0) -> AcdEngine:
+    """Build the ACD engine from the configured queues and agents."""
+    queues = [
+        QueueConfig(
+            name=QueueName(q.name),
+            strategy=q.strategy,
+            ring_timeout=q.ring_timeout,
+            wrap_up=q.wrap_up,
+            max_no_answer=q.max_no_answer,
+            service_level_seconds=q.service_level_seconds,
+            max_waiting=q.max_waiting,
+        )
+        for q in settings.queues
+    ]
+    agents = [
+        AgentConfig(
+            agent_id=AgentId(a.id),
+            name=a.name,
+            endpoint=agent_endpoint(settings, a.id),
+            queues={QueueName(name): penalty for name, penalty in a.queues.items()},
+            skills=dict(a.skills),
+        )
+        for a in settings.agents
+    ]
+    return AcdEngine(queues, agents, seed=seed)
+
+
+def build_switchboard(
+    settings: Settings, flows: dict[str, Flow] | None = None
+) -> Switchboard:
+    """Build the pure core: ACD plus IVR flows."""
+    if flows is None:
+        flows = load_flows(flows_directory(settings))
+    return Switchboard(
+        acd=build_acd(settings, seed=settings.simulation.seed),
+        flows=flows,
+        main_flow=settings.ivr.main_flow,
+    )
+
+
+@dataclass(slots=True)
+class CallCenter:
+    """A running call center: the runtime and everything it was built with."""
+
+    settings: Settings
+    clock: Clock
+    pbx: PbxPort
+    switchboard: Switchboard
+    bus: EventBus
+    runtime: Runtime
+    counters: LiveCounters
+    services: CallCenterServices
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def log_in_simulated_agents(self) -> None:
+        """Log in every agent the simulation plays, ready for calls."""
+        from acd import inputs as acd_in  # noqa: PLC0415 - keeps the module light
+
+        now = self.clock.now()
+        for agent in self.settings.agents:
+            if agent.simulated:
+                for output in self.switchboard.acd.handle(
+                    acd_in.LogIn(agent_id=AgentId(agent.id)), now
+                ):
+                    if hasattr(output, "agent_id") and hasattr(output, "state"):
+                        self.bus.publish(output)  # type: ignore[arg-type]
+
+
+def make_call_center(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    services: CallCenterServices | None = None,
+    pbx: PbxPort | None = None,
+) -> CallCenter:
+    """Assemble a call center (nothing runs yet)."""
+    clock = clock or SystemClock()
+    bus = EventBus()
+    counters = LiveCounters()
+    bus.add_listener(counters)
+    switchboard = build_switchboard(settings)
+    if pbx is None:
+        pbx = SimulatedPbx(TrafficModel(settings.simulation), clock)
+    services = services or InMemoryServices()
+
+    def take_over(request: TakeOverAgent) -> None:
+        if isinstance(pbx, SimulatedPbx):
+            pbx.set_manual(request.agent_id, manual=request.manual)
+
+    runtime = Runtime(
+        clock=clock,
+        pbx=pbx,
+        switchboard=switchboard,
+        bus=bus,
+        services=services,
+        on_take_over=take_over,
+    )
+    return CallCenter(
+        settings=settings,
+        clock=clock,
+        pbx=pbx,
+        switchboard=switchboard,
+        bus=bus,
+        runtime=runtime,
+        counters=counters,
+        services=services,
+    )
+
+
+async def run_virtual(center: CallCenter, seconds: float) -> None:
+    """Run ``seconds`` of traffic in virtual time, then let calls in progress finish."""
+    clock = center.clock
+    if not isinstance(clock, VirtualClock):
+        msg = "run_virtual needs a VirtualClock"
+        raise TypeError(msg)
+    await center.pbx.start()
+    center.log_in_simulated_agents()
+    await center.runtime.run(until=clock.now() + seconds)
+    if isinstance(center.pbx, SimulatedPbx):
+        center.pbx.stop_arrivals()
+
+
+@contextlib.asynccontextmanager
+async def started(center: CallCenter) -> AsyncIterator[CallCenter]:
+    """Start the PBX and log the simulated agents in; close the PBX on exit."""
+    await center.pbx.start()
+    center.log_in_simulated_agents()
+    try:
+        yield center
+    finally:
+        await center.pbx.close()

@@ -1,0 +1,1 @@
+"""The call-center core: the sans-IO switchboard and its asyncio runtime."""

@@ -1,0 +1,100 @@
+"""What flows into and out of the switchboard besides domain events and PBX commands.
+
+Inputs come from the runtime (CRM answers, agent commands, timers); requests go out to
+the runtime, which carries them out with I/O (database, bus) and may answer with an
+input. Everything is immutable and carries no I/O handle.
+"""
+
+from dataclasses import dataclass, field
+
+from callcenter.domain.events import CallCompleted
+from callcenter.domain.ids import AgentId, CallId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerFound:
+    """The CRM's answer to ``LookupCustomer``: routing facts of the caller."""
+
+    call_id: CallId
+    facts: dict[str, str | int | bool]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentCommand:
+    """A command from an agent's console (login, ready, pause, answer, hangup ...)."""
+
+    agent_id: AgentId
+    command: str
+    args: dict[str, str] = field(default_factory=dict)
+    request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerDue:
+    """The runtime's signal that ``next_deadline`` has been reached."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LookupCustomer:
+    """Ask the CRM for the caller's routing facts (answered with ``CustomerFound``)."""
+
+    call_id: CallId
+    number: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildScreenPop:
+    """Build the screen-pop record for the agent whose phone rings, and publish it."""
+
+    call_id: CallId
+    agent_id: AgentId
+    caller_number: str
+    ivr_path: tuple[str, ...]
+    ivr_variables: dict[str, str | int | bool]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersistCall:
+    """Store the final record of a call (through the CRM's durable outbox)."""
+
+    record: CallCompleted
+    ivr_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersistSurvey:
+    """Store a caller's post-call survey answers."""
+
+    call_id: CallId
+    answers: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TakeOverAgent:
+    """A person logged in at a console: the simulation must stop answering for them."""
+
+    agent_id: AgentId
+    manual: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentReply:
+    """The answer to an ``AgentCommand``, routed back to that console."""
+
+    agent_id: AgentId
+    request_id: str
+    ok: bool
+    code: str = "ok"
+    message: str = ""
+    state: dict[str, str | float | None] = field(default_factory=dict)
+
+
+CoreInput = CustomerFound | AgentCommand | TimerDue
+CoreRequest = (
+    LookupCustomer
+    | BuildScreenPop
+    | PersistCall
+    | PersistSurvey
+    | TakeOverAgent
+    | AgentReply
+)

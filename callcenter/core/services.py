@@ -1,0 +1,88 @@
+"""The I/O services the runtime calls for the switchboard, as a port.
+
+``CrmServices`` (in ``callcenter.core.crm_services``) backs it with the CRM database;
+``InMemoryServices`` keeps everything in dictionaries for tests and fast simulation.
+"""
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from callcenter.core.messages import BuildScreenPop
+from callcenter.domain.events import CallCompleted, ScreenPopReady
+from callcenter.domain.ids import CallId
+
+Facts = dict[str, str | int | bool]
+
+
+class CallCenterServices(Protocol):
+    """What the runtime needs from the CRM."""
+
+    async def routing_facts(self, number: str, now: float) -> Facts:
+        """Return the caller's routing facts (``known`` False for a stranger)."""
+        ...
+
+    async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
+        """Build the screen-pop record for the agent whose phone rings."""
+        ...
+
+    async def record_call(
+        self, record: CallCompleted, ivr_path: tuple[str, ...]
+    ) -> None:
+        """Store the final record of a call; never lose it."""
+        ...
+
+    async def record_survey(
+        self, call_id: CallId, answers: Mapping[str, int], now: float
+    ) -> None:
+        """Store survey answers given after a call."""
+        ...
+
+
+class InMemoryServices:
+    """Customers and records in memory: for tests and virtual-time simulation."""
+
+    def __init__(self, customers: Mapping[str, Facts] | None = None) -> None:
+        """Know the given numbers; everyone else is an unknown caller."""
+        self.customers = dict(customers or {})
+        self.calls: list[CallCompleted] = []
+        self.paths: dict[CallId, tuple[str, ...]] = {}
+        self.surveys: dict[CallId, dict[str, int]] = {}
+        self.screen_pops: list[ScreenPopReady] = []
+
+    async def routing_facts(self, number: str, now: float) -> Facts:
+        """Return the stored facts for ``number``."""
+        del now
+        facts = self.customers.get(number)
+        return dict(facts) if facts else {"known": False, "tier": "ordinary"}
+
+    async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
+        """Return a record holding the facts, the IVR path and the digits."""
+        facts = await self.routing_facts(request.caller_number, now)
+        pop = ScreenPopReady(
+            at=now,
+            call_id=request.call_id,
+            agent_id=request.agent_id,
+            caller_number=request.caller_number,
+            record={
+                "status": "known" if facts.get("known") else "unknown",
+                "facts": dict(facts),
+                "ivr_path": list(request.ivr_path),
+                "ivr_variables": dict(request.ivr_variables),
+            },
+        )
+        self.screen_pops.append(pop)
+        return pop
+
+    async def record_call(
+        self, record: CallCompleted, ivr_path: tuple[str, ...]
+    ) -> None:
+        """Keep the record."""
+        self.calls.append(record)
+        self.paths[record.call_id] = ivr_path
+
+    async def record_survey(
+        self, call_id: CallId, answers: Mapping[str, int], now: float
+    ) -> None:
+        """Keep the answers."""
+        del now
+        self.surveys[call_id] = dict(answers)

@@ -1,0 +1,220 @@
+"""Running the call center in real time: what ``callcenter up`` does.
+
+Start order: database (migrate, seed the demo on first run), MQTT broker (embedded
+unless configured), PBX, bus bridge, web page, then the runtime loop. Stop order is
+the reverse, after the runtime has recorded every call still in progress, so Ctrl-C
+loses no database write and leaves no port open.
+"""
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from callcenter.center import CallCenter, make_call_center
+from callcenter.core.crm_services import CrmServices
+from callcenter.core.messages import AgentCommand
+from callcenter.domain.ids import AgentId
+from callcenter.errors import CallCenterError
+from callcenter.logconfig import configure_logging
+from callcenter.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class ServeError(CallCenterError):
+    """The call center could not start; the message says why and what to do."""
+
+
+async def prepare_database(settings: Settings, *, now: float) -> None:
+    """Create or upgrade the schema and seed demo customers into an empty database."""
+    from crm_link import migrate, seed  # noqa: PLC0415 - heavy imports
+
+    url = settings.database_url()
+    try:
+        await migrate.upgrade(url)
+        if settings.database.seed_demo:
+            await seed.seed_demo_if_empty(url, now=now)
+    except Exception as exc:
+        msg = f"database {_redact(url)} is not usable: {exc}"
+        raise ServeError(msg) from exc
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def command_handler(center: CallCenter) -> Any:
+    """Return the MQTT command handler that feeds agent commands to the runtime."""
+
+    async def handle(agent_id: AgentId, body: dict[str, Any]) -> dict[str, Any]:
+        args = {str(k): str(v) for k, v in (body.get("args") or {}).items()}
+        command = AgentCommand(
+            agent_id=agent_id,
+            command=str(body.get("command", "")),
+            args=args,
+            request_id=str(body.get("request_id", "")),
+        )
+        reply = await center.runtime.command(command)
+        return {
+            "ok": reply.ok,
+            "code": reply.code,
+            "message": reply.message,
+            "state": reply.state,
+        }
+
+    return handle
+
+
+@contextlib.asynccontextmanager
+async def _broker(settings: Settings) -> AsyncIterator[int]:
+    if not settings.mqtt.embedded:
+        yield settings.mqtt.port
+        return
+    from callcenter.mqtt.broker import EmbeddedBroker  # noqa: PLC0415
+
+    broker = EmbeddedBroker(host=settings.mqtt.host, port=settings.mqtt.port)
+    try:
+        await broker.start()
+    except Exception as exc:
+        msg = (
+            f"cannot start the embedded MQTT broker on {settings.mqtt.host}:"
+            f"{settings.mqtt.port}: {exc} (another broker running? try --mqtt-port 0)"
+        )
+        raise ServeError(msg) from exc
+    try:
+        yield broker.port
+    finally:
+        await broker.stop()
+
+
+def _banner(
+    settings: Settings,
+    center: CallCenter,
+    web: str,
+    mqtt_port: int,
+    log_path: Path | None,
+) -> str:
+    pbx = (
+        "simulated PBX"
+        if settings.pbx.kind == "simulated"
+        else f"Asterisk at {settings.pbx.host}:{settings.pbx.port}"
+    )
+    embedded = " (embedded)" if settings.mqtt.embedded else ""
+    lines = [
+        (
+            f"callcenter up: {pbx}, {len(settings.queues)} queues, "
+            f"{len(settings.agents)} agents, IVR flow '{settings.ivr.main_flow}'"
+        ),
+        f"  supervisor page  {web}",
+        f"  MQTT broker      {settings.mqtt.host}:{mqtt_port}{embedded}",
+        f"  database         {_redact(settings.database_url())}",
+        f"  logs             {log_path or 'stderr only'}",
+        "  agent console    callcenter console --agent 1001   (in another terminal)",
+        "  stop             Ctrl-C",
+    ]
+    del center
+    return "\n".join(lines)
+
+
+async def serve(settings: Settings, *, duration: float | None = None) -> None:
+    """Run the call center until Ctrl-C, SIGTERM or ``duration`` seconds."""
+    data_dir = settings.general.data_dir
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create the data directory {data_dir}: {exc.strerror}"
+        raise ServeError(msg) from exc
+    log_path = configure_logging(data_dir / "logs", level=settings.general.log_level)
+    await prepare_database(settings, now=time.time())
+    from crm_link.service import CrmService  # noqa: PLC0415
+
+    crm = CrmService.from_url(
+        settings.database_url(), outbox_path=data_dir / "outbox.jsonl"
+    )
+    center = make_call_center(settings, services=CrmServices(crm))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with (
+            _broker(settings) as mqtt_port,
+            _bridge(settings, center, mqtt_port),
+            _web(settings, center) as web,
+        ):
+            print(_banner(settings, center, web, mqtt_port, log_path), flush=True)
+            await _run(center, stop, duration)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await crm.aclose()
+    print(
+        f"callcenter stopped: {center.switchboard.completed} calls recorded.",
+        file=sys.stderr,
+    )
+
+
+async def _run(center: CallCenter, stop: asyncio.Event, duration: float | None) -> None:
+    await center.pbx.start()
+    center.log_in_simulated_agents()
+    task = asyncio.create_task(center.runtime.run(), name="runtime")
+    try:
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait(
+            {task, waiter}, timeout=duration, return_when=asyncio.FIRST_COMPLETED
+        )
+        waiter.cancel()
+        if task.done():
+            task.result()  # surface a crash of the loop
+    finally:
+        center.runtime.stop()
+        await task
+        await center.runtime.shut_down()
+        await center.pbx.close()
+
+
+@contextlib.asynccontextmanager
+async def _bridge(
+    settings: Settings, center: CallCenter, port: int
+) -> AsyncIterator[None]:
+    from callcenter.mqtt.bridge import MqttBridge  # noqa: PLC0415
+
+    mqtt = settings.mqtt.model_copy(update={"port": port})
+    bridge = MqttBridge(center.bus, mqtt, command_handler=command_handler(center))
+    await bridge.start()
+    try:
+        yield
+    finally:
+        await bridge.stop()
+
+
+@contextlib.asynccontextmanager
+async def _web(settings: Settings, center: CallCenter) -> AsyncIterator[str]:
+    if not settings.web.enabled:
+        yield "(disabled)"
+        return
+    from callcenter.web.app import create_app, start_web  # noqa: PLC0415
+
+    try:
+        runner = await start_web(
+            create_app(center.counters), settings.web.host, settings.web.port
+        )
+    except OSError as exc:
+        raise ServeError(str(exc)) from exc
+    port = settings.web.port
+    for address in runner.addresses:
+        port = address[1]
+        break
+    try:
+        yield f"http://{settings.web.host}:{port}/"
+    finally:
+        await runner.cleanup()

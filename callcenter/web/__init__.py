@@ -1,0 +1,1 @@
+"""The supervisor web page (aiohttp): live counts now, the full wallboard later."""
