@@ -79,7 +79,10 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_agent_in_an_unknown_queue(tmp_path: Path) -> None:
-    text = "[[queues]]\nname = 'sales'\n[[agents]]\nid = '1'\nname = 'A'\nqueues = {support = 0}\n"
+    text = (
+        "[[queues]]\nname = 'sales'\n"
+        "[[agents]]\nid = '1'\nname = 'A'\nqueues = {support = 0}\n"
+    )
     assert "agents[0].queues: unknown queue 'support'" in problem(tmp_path, text)
 
 
