@@ -1,0 +1,107 @@
+"""Engine, session factory and the declarative base of the CRM tables.
+
+SQLite (``sqlite+aiosqlite:///path``) is the embedded default; PostgreSQL
+(``postgresql+asyncpg://...``) is the production choice. SQLite connections get WAL
+(readers never wait for the call-record writer), enforced foreign keys and a busy
+timeout. Sessions keep loaded attributes after commit (``expire_on_commit=False``)
+because rows are turned into DTOs after the transaction ends.
+"""
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncAttrs,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///var/callcenter.db"
+
+
+def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in enum_class]
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    """Base of every CRM table: naming convention and enum-by-value storage."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {
+        enum.Enum: sa.Enum(
+            enum.Enum,
+            native_enum=False,
+            length=32,
+            values_callable=_enum_values,
+            validate_strings=True,
+        ),
+        float: sa.Float(),
+    }
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+"""Integer surrogate key (rowid on SQLite, serial on PostgreSQL)."""
+
+timestamp = Annotated[float, mapped_column(sa.Float())]
+"""POSIX seconds, UTC: the time unit of the whole project."""
+
+short_text = Annotated[str, mapped_column(sa.String(200), default="")]
+long_text = Annotated[str, mapped_column(sa.Text(), default="")]
+
+
+def is_sqlite(url: str | sa.URL) -> bool:
+    """Return whether ``url`` names a SQLite database."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str | sa.URL, *, echo: bool = False) -> AsyncEngine:
+    """Create an async engine tuned for the call path.
+
+    For a SQLite file the parent folder is created, and every connection switches
+    on WAL, foreign keys and a 5 s busy timeout. PostgreSQL connections are checked
+    before reuse so the pool recovers by itself after a database restart.
+    """
+    parsed = make_url(url)
+    if is_sqlite(parsed):
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(parsed, echo=echo)
+        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        connect_args={"timeout": 5},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Return the session factory the services use (no expiry on commit)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

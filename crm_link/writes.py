@@ -1,0 +1,162 @@
+"""Call-path writes: idempotent inserts of call records, live or from the outbox.
+
+A record is ``{"table": name, "values": {column: value}}`` with JSON-safe values, so
+the same record can be written now or queued in the outbox and replayed later.
+Inserts ignore a duplicate ``call_id``. A record whose customer no longer exists is
+still stored, without the customer link: the call happened either way. A record
+without a customer is linked to the one customer owning its number, if exactly one.
+"""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crm_link.dto import WriteOutcome
+from crm_link.errors import CrmError
+from crm_link.models import (
+    CallbackRequest,
+    Interaction,
+    PhoneNumber,
+    SurveyResponse,
+    Voicemail,
+)
+from crm_link.outbox import Outbox, Record
+
+UNAVAILABLE = (OperationalError, DBAPIError, OSError, TimeoutError)
+"""What counts as "the database cannot take the write now"."""
+_LOG = logging.getLogger(__name__)
+
+CALL_PATH_TABLES: dict[str, sa.Table] = {
+    table.name: table
+    for table in (
+        Interaction.__table__,
+        SurveyResponse.__table__,
+        CallbackRequest.__table__,
+        Voicemail.__table__,
+    )
+    if isinstance(table, sa.Table)
+}
+
+
+def record(table: str, values: dict[str, Any]) -> Record:
+    """Return the portable form of one call-path write."""
+    if table not in CALL_PATH_TABLES:
+        msg = f"not a call-path table: {table!r}"
+        raise CrmError(msg)
+    return {"table": table, "values": values}
+
+
+async def apply_records(session: AsyncSession, records: Sequence[Record]) -> None:
+    """Insert ``records`` in the session's transaction (the caller commits)."""
+    dialect = session.get_bind().dialect.name
+    for item in records:
+        table = CALL_PATH_TABLES.get(str(item.get("table")))
+        if table is None:
+            msg = f"outbox record names an unknown table: {item.get('table')!r}"
+            raise CrmError(msg)
+        values = dict(item["values"])
+        if values.get("customer_id") is None and values.get("number"):
+            values["customer_id"] = await _owner_of(session, str(values["number"]))
+        await _insert_keeping_the_call(session, dialect, table, values)
+
+
+async def _insert_keeping_the_call(
+    session: AsyncSession, dialect: str, table: sa.Table, values: dict[str, Any]
+) -> None:
+    try:
+        async with session.begin_nested():
+            await session.execute(_insert_ignore(dialect, table, values))
+    except IntegrityError:
+        if values.get("customer_id") is None:
+            raise
+        values["customer_id"] = None
+        async with session.begin_nested():
+            await session.execute(_insert_ignore(dialect, table, values))
+
+
+def _insert_ignore(
+    dialect: str, table: sa.Table, values: dict[str, Any]
+) -> sa.Executable:
+    if dialect == "postgresql":
+        return (
+            postgresql.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["call_id"])
+        )
+    if dialect == "sqlite":
+        return (
+            sqlite.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["call_id"])
+        )
+    msg = f"unsupported database dialect: {dialect}"
+    raise CrmError(msg)
+
+
+async def _owner_of(session: AsyncSession, e164: str) -> int | None:
+    owners = (
+        await session.scalars(
+            sa.select(PhoneNumber.customer_id).where(PhoneNumber.e164 == e164).limit(2)
+        )
+    ).all()
+    return owners[0] if len(owners) == 1 else None
+
+
+class CallPathWriter:
+    """Write call records now, or queue them durably when the database fails."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        outbox: Outbox | None,
+        timeout: float,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        """Without an outbox, database errors propagate to the caller."""
+        self._sessions = sessions
+        self._outbox = outbox
+        self._timeout = timeout
+        self._log = logger or _LOG
+
+    async def write(self, item: Record) -> WriteOutcome:
+        """Store ``item``, or append it to the outbox if the database fails."""
+        try:
+            await self._apply([item])
+        except UNAVAILABLE as exc:
+            if self._outbox is None:
+                raise
+            self._log.warning("database unavailable, call record queued: %s", exc)
+            await self._outbox.append(item)
+            return WriteOutcome.QUEUED
+        await self._replay_quietly()
+        return WriteOutcome.STORED
+
+    async def replay(self) -> int:
+        """Write the queued records; return how many (0 without an outbox)."""
+        if self._outbox is None or not self._outbox.pending():
+            return 0
+        return await self._outbox.replay(self._apply)
+
+    async def _apply(self, items: list[Record]) -> None:
+        async with (
+            asyncio.timeout(self._timeout),
+            self._sessions() as session,
+            session.begin(),
+        ):
+            await apply_records(session, items)
+
+    async def _replay_quietly(self) -> None:
+        try:
+            replayed = await self.replay()
+        except UNAVAILABLE as exc:
+            self._log.warning("outbox replay failed, will retry: %s", exc)
+            return
+        if replayed:
+            self._log.info("outbox replayed %d call records", replayed)
