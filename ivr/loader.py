@@ -1,0 +1,163 @@
+"""Load IVR flows from YAML files, reporting every problem with file and line.
+
+A flow file looks like::
+
+    description: Main line
+    languages: [en, zh]
+    start: greeting
+    nodes:
+      greeting:
+        kind: play
+        prompts: [custom/welcome]
+        next: main_menu
+
+See ``docs/IVR.md`` for every node kind. :func:`load_flow` raises
+:class:`~ivr.errors.IvrScriptError` listing all problems; :func:`check_flow` returns
+them instead, which is what ``callcenter ivr check`` and the registry use.
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from ivr.builders import BUILDERS
+from ivr.errors import IvrScriptError, Problem
+from ivr.fields import FieldReader, LineMap, parse_yaml
+from ivr.model import Flow, Node
+from ivr.validate import check_graph, check_prompts, check_references
+
+FLOW_SUFFIXES = (".yaml", ".yml")
+
+
+def _build_node(
+    name: str, spec: object, source: Path, line: int
+) -> tuple[Node | None, list[Problem]]:
+    if not isinstance(spec, LineMap):
+        message = f"node {name!r} must be a mapping with a 'kind'"
+        return None, [Problem(file=source, line=line, message=message)]
+    reader = FieldReader(spec, source=source, where=f"node {name!r}")
+    kind = reader.text("kind")
+    if kind is None:
+        return None, reader.problems
+    builder = BUILDERS.get(kind)
+    if builder is None:
+        known = ", ".join(sorted(BUILDERS))
+        reader.problem(
+            "kind", f"node {name!r}: unknown node kind {kind!r} (known: {known})"
+        )
+        return None, reader.problems
+    reader.where = f"{kind} node {name!r}"
+    node = builder(reader, name, line)
+    return node, reader.finish()
+
+
+def _build_nodes(top: FieldReader) -> dict[str, Node]:
+    raw = top.mapping("nodes", required=True)
+    nodes: dict[str, Node] = {}
+    for name, spec in (raw or {}).items():
+        node, problems = _build_node(
+            name, spec, top.source, raw.key_lines[name] if raw else 1
+        )
+        top.problems.extend(problems)
+        if node is not None:
+            nodes[name] = node
+    if raw is not None and not raw:
+        top.problem("nodes", "flow has no nodes")
+    return nodes
+
+
+def check_flow(
+    path: Path, *, prompts_dir: Path | None = None
+) -> tuple[Flow | None, list[Problem]]:
+    """Load ``path`` and return ``(flow, problems)``; the flow is None when broken."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [
+            Problem(file=path, line=1, message=f"cannot read: {exc.strerror}")
+        ]
+    document, problems = parse_yaml(text, path)
+    if document is None and not problems:
+        problems.append(Problem(file=path, line=1, message="empty flow file"))
+    if not isinstance(document, LineMap):
+        if document is not None:
+            problems.append(
+                Problem(file=path, line=1, message="a flow must be a mapping")
+            )
+        return None, problems
+    top = FieldReader(document, source=path, where="flow")
+    start = top.text("start") or ""
+    languages = top.text_list("languages") or ("en",)
+    description = top.text("description", default="") or ""
+    nodes = _build_nodes(top)
+    problems.extend(top.finish())
+    flow = Flow(
+        name=path.stem,
+        source=path,
+        start=start,
+        nodes=MappingProxyType(nodes),
+        languages=languages,
+        description=description,
+    )
+    problems.extend(check_graph(flow))
+    if prompts_dir is not None:
+        problems.extend(check_prompts(flow, prompts_dir))
+    problems.sort(key=lambda problem: problem.line)
+    return (None if problems else flow), problems
+
+
+def load_flow(path: Path, *, prompts_dir: Path | None = None) -> Flow:
+    """Load and validate one flow file.
+
+    Raises:
+        IvrScriptError: listing every problem found, each with file and line.
+    """
+    flow, problems = check_flow(path, prompts_dir=prompts_dir)
+    if flow is None:
+        raise IvrScriptError(problems)
+    return flow
+
+
+def flow_files(directory: Path) -> list[Path]:
+    """Return the flow files of a directory, sorted by name."""
+    return sorted(
+        p for p in directory.iterdir() if p.suffix in FLOW_SUFFIXES and p.is_file()
+    )
+
+
+def check_flows(
+    directory: Path, *, prompts_dir: Path | None = None
+) -> tuple[dict[str, Flow], list[Problem]]:
+    """Load every flow of ``directory``; return the good ones and all problems.
+
+    Subflow and after-call references are checked across the directory.
+    """
+    flows: dict[str, Flow] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return flows, [Problem(file=directory, line=1, message="not a directory")]
+    files = flow_files(directory)
+    for path in files:
+        flow, found = check_flow(path, prompts_dir=prompts_dir)
+        problems.extend(found)
+        if flow is not None:
+            flows[flow.name] = flow
+    problems.extend(check_references(flows, names=(path.stem for path in files)))
+    return flows, problems
+
+
+def load_flows(directory: Path, *, prompts_dir: Path | None = None) -> dict[str, Flow]:
+    """Load every flow of a directory: name (file stem) -> flow.
+
+    Raises:
+        IvrScriptError: listing every problem of every file.
+    """
+    flows, problems = check_flows(directory, prompts_dir=prompts_dir)
+    if problems:
+        raise IvrScriptError(problems)
+    return flows
+
+
+def flow_names(flows: Mapping[str, Flow]) -> list[str]:
+    """Return flow names sorted, for messages."""
+    return sorted(flows)
