@@ -348,3 +348,23 @@ def node_prompts(node: Node) -> tuple[str, ...]:  # noqa: PLR0911 - one arm per 
         case EnqueueNode() if node.hold.offer_after > 0:
             return (node.hold.offer_prompt,)
     return ()
+
+
+KIND_NAMES: dict[type[Node], str] = {
+    PlayNode: "play",
+    SayNode: "say",
+    MenuNode: "menu",
+    CollectNode: "collect",
+    LookupNode: "crm_lookup",
+    BranchNode: "branch",
+    SetNode: "set",
+    EnqueueNode: "enqueue",
+    VoicemailNode: "voicemail",
+    CallbackNode: "callback",
+    SurveyNode: "survey",
+    TransferNode: "transfer",
+    HangupNode: "hangup",
+    SubflowNode: "subflow",
+    ReturnNode: "return",
+}
+"""The YAML ``kind`` of each node class."""
