@@ -376,13 +376,17 @@ class MqttBridge:
             self._outage_since = time.monotonic()
             self._dropped_at_outage = self._outbox.dropped
             self._counts["outages"] += 1
+            note = (
+                f" (the bus keeps running, up to {self._outbox.maxsize} messages kept)"
+                if self._export
+                else ""
+            )
             self._log.warning(
-                "MQTT broker %s unreachable: %s; retrying in %.2g s "
-                "(the bus keeps running, up to %d messages buffered)",
+                "MQTT broker %s unreachable: %s; retrying in %.2g s%s",
                 self._address,
                 reason,
                 delay,
-                self._settings.buffer_size,
+                note,
             )
         else:
             self._log.debug(
