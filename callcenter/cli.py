@@ -70,7 +70,7 @@ class LazyGroup(click.Group):
 )
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None) -> None:
-    """A call-center CTI toolkit: ACD, IVR, Asterisk CTI bridge, CRM and consoles.
+    r"""A call-center CTI toolkit: ACD, IVR, Asterisk CTI bridge, CRM and consoles.
 
     \b
     Examples:

@@ -34,12 +34,18 @@ class ServeError(CallCenterError):
 async def prepare_database(settings: Settings, *, now: float) -> None:
     """Create or upgrade the schema and seed demo customers into an empty database."""
     from crm_link import migrate, seed  # noqa: PLC0415 - heavy imports
+    from crm_link.db import make_engine  # noqa: PLC0415
 
     url = settings.database_url()
     try:
         await migrate.upgrade(url)
         if settings.database.seed_demo:
-            await seed.seed_demo_if_empty(url, now=now)
+            engine = make_engine(url)
+            try:
+                if await seed.is_empty(engine):
+                    await seed.seed_demo(engine, now=now)
+            finally:
+                await engine.dispose()
     except Exception as exc:
         msg = f"database {_redact(url)} is not usable: {exc}"
         raise ServeError(msg) from exc

@@ -135,7 +135,12 @@ def _default_agents() -> tuple[AgentSettings, ...]:
     }
     names = ("Anna", "Bo", "Chen", "Dana", "Eli", "Fang", "Gus", "Hui")
     return tuple(
-        AgentSettings(id=str(1001 + i), name=name, queues=teams)
+        AgentSettings(
+            id=str(1001 + i),
+            name=name,
+            queues=teams,
+            skills={"complaints": 5 + i % 4} if i % 2 else {},
+        )
         for i, name in enumerate(names)
     )
 

@@ -330,7 +330,9 @@ class Switchboard:
             tier=str(facts.get("tier", "ordinary")),
             open_complaint=bool(facts.get("open_complaint", False)),
             urgent_complaint=bool(facts.get("urgent_complaint", False)),
-            customer_id=str(facts["customer_id"]) if facts.get("customer_id") else None,
+            customer_id=CustomerId(str(facts["customer_id"]))
+            if facts.get("customer_id")
+            else None,
             preferred_agent=AgentId(str(facts["account_manager"]))
             if facts.get("account_manager")
             else None,
@@ -340,7 +342,7 @@ class Switchboard:
             call_id=call.call_id,
             queue=QueueName(request.queue),
             caller=caller,
-            required_skills=dict(request.skills),
+            required_skills=skill_levels(request.skills),
         )
         self._run_acd(self.acd.handle(enqueue, now), now, out)
 
@@ -400,3 +402,12 @@ class Switchboard:
                 record=record, ivr_path=call.session.path if call.session else ()
             )
         )
+
+
+def skill_levels(skills: Iterable[str]) -> dict[str, int]:
+    """Read IVR skill requirements: ``"complaints=5"`` or ``"language:zh"`` (level 1)."""
+    levels: dict[str, int] = {}
+    for skill in skills:
+        name, _, level = skill.partition("=")
+        levels[name.strip()] = int(level) if level.strip().isdigit() else 1
+    return levels
