@@ -23,10 +23,8 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from acd.engine import AcdEngine
-from ivr.session import IvrSession
-
 from acd import inputs as acd_in
+from acd.engine import AcdEngine
 from callcenter.core.agent_commands import AgentCommandHandler
 from callcenter.core.messages import (
     AgentCommand,
@@ -46,6 +44,7 @@ from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 from ivr import inputs as ivr_in
 from ivr import requests as ivr_req
 from ivr.model import Flow
+from ivr.session import IvrSession
 
 Output = cmd.PbxCommand | ev.DomainEvent | CoreRequest
 Input = ev.DomainEvent | AgentCommand | CustomerFound | TimerDue
@@ -405,7 +404,7 @@ class Switchboard:
 
 
 def skill_levels(skills: Iterable[str]) -> dict[str, int]:
-    """Read IVR skill requirements: ``"complaints=5"`` or ``"language:zh"`` (level 1)."""
+    """Read IVR skills: ``"complaints=5"``, or ``"language:zh"`` meaning level 1."""
     levels: dict[str, int] = {}
     for skill in skills:
         name, _, level = skill.partition("=")

@@ -83,7 +83,7 @@ async def test_every_offered_call_ends_in_exactly_one_record() -> None:
 
 
 async def test_outcomes_add_up_and_most_calls_are_answered() -> None:
-    center, recorder, _ = await run_center(2)
+    _, recorder, _ = await run_center(2)
     outcomes = Counter(e.outcome for e in recorder.of(ev.CallCompleted))  # type: ignore[attr-defined]
     assert sum(outcomes.values()) == len(recorder.of(ev.CallOffered))
     answered = outcomes[ev.CallOutcome.ANSWERED]

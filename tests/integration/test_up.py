@@ -22,7 +22,7 @@ def poll_stats(
         try:
             with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/api/stats", timeout=1
-            ) as reply:  # noqa: S310
+            ) as reply:
                 assert reply.status == 200
                 body: dict[str, object] = json.load(reply)
         except OSError:
