@@ -32,7 +32,7 @@ from acd.actions import AcdOutput
 from acd.config import AgentConfig, PriorityPolicy, QueueConfig
 from acd.core import Core
 from acd.errors import DuplicateCallError, UnknownAgentError, UnknownQueueError
-from acd.ewt import HoldtimeEma, position_ewt
+from acd.ewt import EwtMethod, HoldtimeEma, position_ewt
 from acd.inputs import (
     AcdInput,
     AddToQueue,
@@ -253,11 +253,15 @@ class AcdEngine:
         call = self._core.calls.get(call_id)
         return views.position(self._core, call) if call is not None else None
 
-    def estimated_wait(self, call_id: CallId, now: float) -> float | None:
-        """Return the position-aware EWT of a waiting caller (seconds), if any.
+    def estimated_wait(
+        self, call_id: CallId, now: float, *, method: EwtMethod = EwtMethod.POSITION
+    ) -> float | None:
+        """Return the remaining wait a caller can expect (seconds), if any.
 
-        ``AHT * position / staffed``: see ``acd.ewt``. ``None`` when the call is not
-        waiting or nobody staffs its queue.
+        ``POSITION``: ``AHT * position / staffed``; ``ASTERISK``: app_queue's
+        holdtime average minus the time already waited (see ``acd.ewt``). ``None``
+        when the call is not waiting, nobody staffs its queue, or (Asterisk) no call
+        was answered yet.
         """
         core = self._core
         core.now = now
@@ -265,6 +269,9 @@ class AcdEngine:
         place = views.position(core, call) if call is not None else None
         if call is None or place is None:
             return None
+        if method == EwtMethod.ASTERISK:
+            ema = core.holdtime[call.queue]
+            return ema.estimate(now - call.joined_queue_at) if ema.seeded else None
         return position_ewt(
             aht=views.aht(core, call.queue),
             position=place,

@@ -14,6 +14,15 @@ The simulator scores both against realised waits (mean absolute error).
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EwtMethod(StrEnum):
+    """Which estimator ``AcdEngine.estimated_wait`` uses."""
+
+    POSITION = "position"  # AHT * position / staffed
+    ASTERISK = "asterisk"  # app_queue's holdtime EMA minus time already waited
+
 
 DEFAULT_AHT = 180.0
 """Handle time assumed before a queue has handled any call (seconds)."""

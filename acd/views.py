@@ -41,6 +41,7 @@ class AgentView:
     occupancy: float | None
     seconds_by_state: dict[str, float]
     seconds_by_pause_reason: dict[str, float]
+    total_seconds_by_state: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,8 +139,10 @@ def agent_view(core: Core, agent: AgentRecord) -> AgentView:
     live = core.now - agent.state_since
     by_state = dict(times.today)
     by_reason = dict(times.pause_today)
+    total = dict(times.total)
     if agent.state != AgentState.LOGGED_OUT:
         by_state[agent.state.value] = by_state.get(agent.state.value, 0.0) + live
+        total[agent.state.value] = total.get(agent.state.value, 0.0) + live
         if agent.reason:
             by_reason[agent.reason] = by_reason.get(agent.reason, 0.0) + live
     busy = sum(by_state.get(s.value, 0.0) for s in BUSY)
@@ -157,4 +160,5 @@ def agent_view(core: Core, agent: AgentRecord) -> AgentView:
         occupancy=busy / staffed if staffed > 0 else None,
         seconds_by_state=by_state,
         seconds_by_pause_reason=by_reason,
+        total_seconds_by_state=total,
     )

@@ -1,0 +1,143 @@
+"""Erlang B, C and A: the queueing formulas behind staffing, without scipy.
+
+Traffic ``A = calls_per_second * AHT`` (erlangs). Everything is computed with the
+Erlang B recurrence ``B(0) = 1, B(n) = A*B(n-1) / (n + A*B(n-1))``, which never
+forms a factorial or a power and stays accurate for thousands of agents; Erlang C
+follows as ``C = N*B / (N - A*(1 - B))``.
+
+* P(wait) = C; service level ``P(W <= T) = 1 - C * exp(-(N - A) * T / AHT)``;
+  ASA = ``C * AHT / (N - A)``; occupancy = ``A / N`` (all when ``N > A``).
+* Erlang A (M/M/N+M, exponential patience, Palm 1943 / Garnett-Mandelbaum-Reiman
+  2002) is solved as its birth-death chain in log space, truncated where the tail
+  mass is negligible: P(wait), P(abandon) = ``theta * E[Q] / lambda``, mean wait of
+  all callers = ``E[Q] / lambda`` (Little) and occupancy.
+"""
+
+import math
+from dataclasses import dataclass
+
+
+def erlang_b(traffic: float, agents: int) -> float:
+    """Return the Erlang B blocking probability of ``agents`` servers."""
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    return blocking
+
+
+def erlang_c(traffic: float, agents: int) -> float:
+    """Return the Erlang C probability that a caller waits (1 when unstable)."""
+    if agents <= traffic:
+        return 1.0
+    blocking = erlang_b(traffic, agents)
+    return agents * blocking / (agents - traffic * (1.0 - blocking))
+
+
+def service_level(traffic: float, agents: int, aht: float, target: float) -> float:
+    """Return P(wait <= target) for Erlang C (0 when unstable)."""
+    if agents <= traffic:
+        return 0.0
+    waiting = erlang_c(traffic, agents)
+    return 1.0 - waiting * math.exp(-(agents - traffic) * target / aht)
+
+
+def average_speed_of_answer(traffic: float, agents: int, aht: float) -> float:
+    """Return the mean wait of all callers under Erlang C (inf when unstable)."""
+    if agents <= traffic:
+        return math.inf
+    return erlang_c(traffic, agents) * aht / (agents - traffic)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaffingRow:
+    """What ``agents`` agents achieve for a given load."""
+
+    agents: int
+    service_level: float
+    asa: float
+    prob_wait: float
+    occupancy: float
+
+
+def row(traffic: float, agents: int, aht: float, target: float) -> StaffingRow:
+    """Return the Erlang C figures of one staffing level."""
+    return StaffingRow(
+        agents=agents,
+        service_level=service_level(traffic, agents, aht, target),
+        asa=average_speed_of_answer(traffic, agents, aht),
+        prob_wait=erlang_c(traffic, agents),
+        occupancy=min(1.0, traffic / agents) if agents else 1.0,
+    )
+
+
+def traffic_of(calls_per_hour: float, aht: float) -> float:
+    """Return the offered load in erlangs."""
+    return calls_per_hour * aht / 3600.0
+
+
+def agents_needed(
+    *,
+    calls_per_hour: float,
+    aht: float,
+    sl_target: float,
+    sl_seconds: float,
+    max_occupancy: float = 1.0,
+) -> int:
+    """Return the fewest agents meeting the service level (and occupancy cap).
+
+    Args:
+        calls_per_hour: arrival rate.
+        aht: average handle time (seconds).
+        sl_target: wanted share answered within ``sl_seconds`` (0-1, below 1).
+        sl_seconds: the service-level threshold T.
+        max_occupancy: highest acceptable occupancy (1 = no cap).
+    """
+    traffic = traffic_of(calls_per_hour, aht)
+    agents = max(1, math.floor(traffic) + 1)
+    while (
+        service_level(traffic, agents, aht, sl_seconds) < sl_target
+        or traffic / agents > max_occupancy
+    ):
+        agents += 1
+    return agents
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErlangAResult:
+    """Steady state of M/M/N+M (Erlang A)."""
+
+    prob_wait: float
+    prob_abandon: float
+    mean_wait: float
+    mean_queue: float
+    occupancy: float
+
+
+def erlang_a(
+    *, calls_per_hour: float, aht: float, patience: float, agents: int
+) -> ErlangAResult:
+    """Return Erlang A figures for exponential patience of mean ``patience`` seconds."""
+    lam, mu, theta = calls_per_hour / 3600.0, 1.0 / aht, 1.0 / patience
+    logs = [0.0]
+    for n in range(1, agents + 1):
+        logs.append(logs[-1] + math.log(lam / (n * mu)))
+    k = 0
+    while True:
+        k += 1
+        logs.append(logs[-1] + math.log(lam / (agents * mu + k * theta)))
+        if logs[-1] < max(logs) - 50.0 and k * theta > lam:
+            break
+    top = max(logs)
+    weights = [math.exp(v - top) for v in logs]
+    total = sum(weights)
+    probs = [w / total for w in weights]
+    prob_wait = sum(probs[agents:])
+    mean_queue = sum((n - agents) * p for n, p in enumerate(probs) if n > agents)
+    busy = sum(min(n, agents) * p for n, p in enumerate(probs))
+    return ErlangAResult(
+        prob_wait=prob_wait,
+        prob_abandon=theta * mean_queue / lam,
+        mean_wait=mean_queue / lam,
+        mean_queue=mean_queue,
+        occupancy=busy / agents,
+    )
