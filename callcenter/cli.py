@@ -5,6 +5,7 @@ heavy imports (Textual, SQLAlchemy) are only paid by the commands that use them.
 """
 
 import importlib
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any

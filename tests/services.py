@@ -27,7 +27,7 @@ def require_binary(name: str, *candidates: str) -> str:
     found = shutil.which(name)
     if found is None:
         for pattern in (*candidates, f"/usr/sbin/{name}"):
-            matches = sorted(glob.glob(pattern))
+            matches = sorted(glob.glob(pattern))  # noqa: PTH207 - absolute patterns
             if matches:
                 found = matches[-1]
                 break
