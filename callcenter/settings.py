@@ -81,12 +81,52 @@ class DatabaseSettings(Section):
     phone_region: str = Field(default="CN", pattern=r"^[A-Z]{2}$")
 
 
+class WebUserSettings(Section):
+    """A person who may log in to the supervisor web page.
+
+    ``password_hash`` is ``scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>`` as printed by
+    ``callcenter wallboard --hash-password``: the file never holds a password.
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")
+    role: Literal["supervisor", "agent"] = "supervisor"
+    password_hash: SecretStr
+
+
+class ApiTokenSettings(Section):
+    """A bearer token for the REST API, stored as the SHA-256 (hex) of the token."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")
+    role: Literal["supervisor", "agent"] = "supervisor"
+    sha256: SecretStr
+
+
+class ThresholdSettings(Section):
+    """When a wallboard tile turns amber or red (and an alert goes on the bus)."""
+
+    service_level_amber: Annotated[float, Field(ge=0, le=1)] = 0.8
+    service_level_red: Annotated[float, Field(ge=0, le=1)] = 0.6
+    longest_wait_amber: Seconds = 60.0
+    longest_wait_red: Seconds = 120.0
+    waiting_amber: Annotated[int, Field(ge=0)] = 5
+    waiting_red: Annotated[int, Field(ge=0)] = 10
+    abandon_rate_amber: Annotated[float, Field(ge=0, le=1)] = 0.05
+    abandon_rate_red: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+
 class WebSettings(Section):
-    """The supervisor web page."""
+    """The supervisor web page, its REST API, users and wallboard thresholds."""
 
     enabled: bool = True
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    secure_cookies: bool = True
+    session_hours: Annotated[float, Field(gt=0, le=168)] = 8.0
+    complaints_refresh_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    audit_log: Path | None = None
+    users: tuple[WebUserSettings, ...] = ()
+    api_tokens: tuple[ApiTokenSettings, ...] = ()
+    thresholds: ThresholdSettings = ThresholdSettings()
 
 
 class IvrSettings(Section):
@@ -182,7 +222,10 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "unknown key (check the spelling; see config/callcenter.toml)"
     message = str(error["msg"])
     location = error["loc"]
-    secret = any(str(part) in {"secret", "password", "url", "pin"} for part in location)
+    secret = any(
+        str(part) in {"secret", "password", "url", "pin", "password_hash", "sha256"}
+        for part in location
+    )
     if secret or kind == "missing":
         return message
     return f"{message}, got {error.get('input')!r}"
