@@ -115,7 +115,7 @@ async def _customers(
         .order_by(Customer.id, other.id)
     )
     found: dict[int, _CustomerRow] = {}
-    for customer, manager_name, phone in (await session.execute(statement)).tuples():
+    for customer, manager_name, phone in (await session.execute(statement)).all():
         seen = found.get(customer.id)
         phones = (*seen.phones, phone) if seen else (phone,)
         found[customer.id] = _CustomerRow(
