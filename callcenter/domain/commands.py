@@ -96,6 +96,20 @@ class Transfer(PbxCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HoldCall(PbxCommand):
+    """The agent puts the caller on hold (music on hold; the agent stays on)."""
+
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResumeCall(PbxCommand):
+    """The agent takes the caller off hold."""
+
+    agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OriginateCallback(PbxCommand):
     """Call the customer back and connect them to the reserved agent."""
 

@@ -63,6 +63,8 @@ class SimCall:
     agent: AgentId | None = None
     patience_started: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    held: bool = False
+    scripted_digits: list[str] = field(default_factory=list)
 
 
 class SimulatedPbx:
@@ -148,6 +150,32 @@ class SimulatedPbx:
         )
         return True
 
+    def offer_call(self, number: str, *, digits: tuple[str, ...] = ()) -> CallId:
+        """Let a caller with ``number`` in now, keying ``digits`` at each collect.
+
+        For tests and demos that need a given caller rather than a random one; the
+        caller is patient and stays until hung up.
+        """
+        call_id = CallId(f"sim-{next(self._numbers):06d}")
+        profile = CallerProfile(
+            number=number,
+            patience=3600.0,
+            hangs_up_during_talk=False,
+            wants_callback=False,
+        )
+        self._calls[call_id] = SimCall(
+            call_id=call_id, profile=profile, scripted_digits=list(digits)
+        )
+        self.offered += 1
+        now = self._clock.now()
+        self._emit(CallOffered(at=now, call_id=call_id, caller_number=number))
+        return call_id
+
+    def is_held(self, call_id: CallId) -> bool:
+        """Return whether the caller of ``call_id`` is on hold by their agent."""
+        call = self._calls.get(call_id)
+        return call is not None and call.held
+
     def calls_in_progress(self) -> int:
         """Return how many callers are still on the line."""
         return sum(
@@ -193,6 +221,8 @@ class SimulatedPbx:
                 self.answer(agent)
             case cmd.HangUpAgent(agent_id=agent):
                 self.hang_up_agent(agent)
+            case cmd.HoldCall() | cmd.ResumeCall():
+                call.held = isinstance(command, cmd.HoldCall)
             case cmd.HangUp() | cmd.Transfer():
                 self._gone(call, now, Party.SYSTEM)
 
@@ -248,11 +278,14 @@ class SimulatedPbx:
     ) -> None:
         call_id = call.call_id
         self._timeline.cancel(("hold-key", call_id))
-        if self._traffic.chance(0.05):
-            done = now + PROMPT_SECONDS + timeout
+        if call.scripted_digits:
+            done = now + PROMPT_SECONDS
             event: DomainEvent = DigitsCollected(
-                at=done, call_id=call_id, digits="", timed_out=True
+                at=done, call_id=call_id, digits=call.scripted_digits.pop(0)
             )
+        elif self._traffic.chance(0.05):
+            done = now + PROMPT_SECONDS + timeout
+            event = DigitsCollected(at=done, call_id=call_id, digits="", timed_out=True)
         else:
             done = now + PROMPT_SECONDS + self._traffic.think_time()
             digits = self._traffic.digits(max_digits)
@@ -288,7 +321,7 @@ class SimulatedPbx:
     def _ring(
         self, call: SimCall, agent: AgentId, now: float, ring_timeout: float
     ) -> None:
-        call.state, call.agent = LegState.RINGING, agent
+        call.state, call.agent, call.held = LegState.RINGING, agent, False
         key = ("agent", call.call_id)
         ring_at = now + RING_SETUP_SECONDS
 
