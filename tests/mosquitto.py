@@ -14,6 +14,7 @@ the port with short blocking polls.
 """
 
 import contextlib
+import os
 import socket
 import subprocess
 import tempfile
@@ -50,6 +51,9 @@ class Mosquitto:
             "log_dest stderr",
             "log_type error",
             "log_type warning",
+            # As root, mosquitto drops to user "mosquitto", who cannot read our
+            # temporary files (password file, ACL): stay who we are.
+            *(["user root"] if os.geteuid() == 0 else []),
             *extra_config,
         ]
         self.config.write_text("\n".join(lines) + "\n")
