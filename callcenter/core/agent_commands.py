@@ -7,14 +7,18 @@ PBX carries out call control. Every command gets exactly one ``AgentReply``.
 
 from collections.abc import Callable, Mapping
 
-from acd.engine import AcdEngine
-
 from acd import inputs as acd_in
+from acd.engine import AcdEngine
 from acd.errors import AcdError
-from callcenter.core.messages import AgentCommand, AgentReply, TakeOverAgent
-from callcenter.domain import commands as cmd
+from callcenter.core import call_control
+from callcenter.core.messages import (
+    AgentCommand,
+    AgentReply,
+    SupervisorCommand,
+    TakeOverAgent,
+)
 from callcenter.domain.events import DomainEvent
-from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.ids import AgentId, QueueName
 
 RunAcd = Callable[[object, float, list[object]], None]
 
@@ -36,6 +40,7 @@ class AgentCommandHandler:
         """Serve agents of ``acd``; agents with a PIN must give it to log in."""
         self._acd = acd
         self._pins = dict(pins or {})
+        self._calls = call_control.CallControl(acd)
 
     def handle(self, command: AgentCommand, now: float, out: list[object]) -> None:
         """Carry out ``command``; append ACD outputs, PBX commands and one reply."""
@@ -76,19 +81,43 @@ class AgentCommandHandler:
             out.append(TakeOverAgent(agent_id=agent, manual=False))
         elif name in _STATE_COMMANDS:
             self._feed(_STATE_COMMANDS[name](agent, args), now, out)
-        elif name in {"answer", "hangup"}:
-            call_id = args.get("call_id", "")
-            if not call_id:
-                return "no_call"
-            action: cmd.PbxCommand = (
-                cmd.AnswerForAgent(call_id=CallId(call_id), agent_id=agent)
-                if name == "answer"
-                else cmd.HangUpAgent(call_id=CallId(call_id), agent_id=agent)
-            )
-            out.append(action)
+        elif name in call_control.COMMANDS:
+            return self._calls.handle(agent, name, args, now, out)
         elif name != "status":
             return "unknown_command"
         return "ok"
+
+    def supervise(
+        self, command: SupervisorCommand, now: float, out: list[object]
+    ) -> None:
+        """Carry out a supervisor's ``command`` on an agent; append exactly one reply.
+
+        The ACD's rules apply as for the agent's own commands; a rejected command
+        (unknown agent or queue, illegal state) becomes a reply with a stable code.
+        """
+        reply = AgentCommand(
+            agent_id=command.agent_id,
+            command=command.action,
+            request_id=command.request_id,
+        )
+        try:
+            inp = _supervisor_input(command)
+        except ValueError as exc:
+            out.append(
+                self._reply(reply, ok=False, code="bad_request", message=str(exc))
+            )
+            return
+        if inp is None:
+            out.append(self._reply(reply, ok=False, code="unknown_command",
+                                   message=_MESSAGES["unknown_command"]))  # fmt: skip
+            return
+        try:
+            self._feed(inp, now, out)
+        except AcdError as exc:
+            code = getattr(exc, "code", "rejected")
+            out.append(self._reply(reply, ok=False, code=code, message=str(exc)))
+            return
+        out.append(self._reply(reply, ok=True, code="ok", message=""))
 
     def _feed(self, inp: object, now: float, out: list[object]) -> None:
         out.extend(self._acd.handle(inp, now))  # type: ignore[arg-type]
@@ -111,9 +140,42 @@ class AgentCommandHandler:
         )
 
 
+def _penalty(args: Mapping[str, str]) -> int:
+    penalty = int(args.get("penalty", "0"))
+    if penalty < 0:
+        msg = "penalty must not be negative"
+        raise ValueError(msg)
+    return penalty
+
+
+_SUPERVISOR_COMMANDS: dict[str, Callable[[AgentId, Mapping[str, str]], object]] = {
+    "logout": lambda agent, _args: acd_in.LogOut(agent_id=agent),
+    "pause": lambda agent, args: acd_in.Pause(
+        agent_id=agent, reason=args.get("reason") or "break"
+    ),
+    "unpause": lambda agent, _args: acd_in.SetReady(agent_id=agent),
+    "remove_queue": lambda agent, args: acd_in.RemoveFromQueue(
+        agent_id=agent, queue=QueueName(args.get("queue", ""))
+    ),
+    "add_queue": lambda agent, args: acd_in.AddToQueue(
+        agent_id=agent, queue=QueueName(args.get("queue", "")), penalty=_penalty(args)
+    ),
+    "set_penalty": lambda agent, args: acd_in.SetPenalty(
+        agent_id=agent, queue=QueueName(args.get("queue", "")), penalty=_penalty(args)
+    ),
+}
+
+
+def _supervisor_input(command: SupervisorCommand) -> object | None:
+    build = _SUPERVISOR_COMMANDS.get(command.action)
+    return None if build is None else build(command.agent_id, command.args)
+
+
 _MESSAGES = {
     "bad_pin": "wrong PIN",
     "no_call": "no call to act on",
+    "bad_target": "no such transfer target",
+    "no_consultation": "no consultation to complete",
     "unknown_command": "unknown command",
 }
 

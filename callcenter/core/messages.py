@@ -30,6 +30,23 @@ class AgentCommand:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SupervisorCommand:
+    """A supervisor acts on an agent (web page or REST API), answered by ``AgentReply``.
+
+    ``action`` is one of ``logout``, ``pause`` (``args["reason"]``), ``unpause``,
+    ``add_queue`` / ``set_penalty`` (``args["queue"]``, ``args["penalty"]``) and
+    ``remove_queue`` (``args["queue"]``). Kept apart from ``AgentCommand`` so that
+    an agent's console can never send one.
+    """
+
+    supervisor: str
+    agent_id: AgentId
+    action: str
+    args: dict[str, str] = field(default_factory=dict)
+    request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimerDue:
     """The runtime's signal that ``next_deadline`` has been reached."""
 
@@ -89,7 +106,7 @@ class AgentReply:
     state: dict[str, str | float | None] = field(default_factory=dict)
 
 
-CoreInput = CustomerFound | AgentCommand | TimerDue
+CoreInput = CustomerFound | AgentCommand | SupervisorCommand | TimerDue
 CoreRequest = (
     LookupCustomer
     | BuildScreenPop

@@ -27,6 +27,7 @@ from callcenter.core.messages import (
     LookupCustomer,
     PersistCall,
     PersistSurvey,
+    SupervisorCommand,
     TakeOverAgent,
     TimerDue,
 )
@@ -85,8 +86,8 @@ class Runtime:
         self._inbox.append(item)
         self._wake.set()
 
-    async def command(self, command: AgentCommand) -> AgentReply:
-        """Submit an agent command and wait for its reply."""
+    async def command(self, command: AgentCommand | SupervisorCommand) -> AgentReply:
+        """Submit an agent's or a supervisor's command and wait for its reply."""
         future: asyncio.Future[AgentReply] = asyncio.get_running_loop().create_future()
         key = f"{command.agent_id}/{command.request_id}"
         self._reply_waiters[key] = future

@@ -35,6 +35,7 @@ from callcenter.core.messages import (
     LookupCustomer,
     PersistCall,
     PersistSurvey,
+    SupervisorCommand,
     TakeOverAgent,
     TimerDue,
 )
@@ -47,7 +48,7 @@ from ivr.model import Flow
 from ivr.session import IvrSession
 
 Output = cmd.PbxCommand | ev.DomainEvent | CoreRequest
-Input = ev.DomainEvent | AgentCommand | CustomerFound | TimerDue
+Input = ev.DomainEvent | AgentCommand | SupervisorCommand | CustomerFound | TimerDue
 
 # Events the IVR session of a call must hear about.
 _TO_IVR = (
@@ -116,6 +117,10 @@ class Switchboard:
             case AgentCommand():
                 raw: list[object] = []
                 self._agents.handle(inp, now, raw)
+                self._run_acd(raw, now, out)
+            case SupervisorCommand():
+                raw = []
+                self._agents.supervise(inp, now, raw)
                 self._run_acd(raw, now, out)
             case CustomerFound():
                 self._on_customer(inp, now, out)
