@@ -37,6 +37,7 @@ class Mosquitto:
         workdir: Path,
         port: int,
         anonymous: bool = True,
+        tcp_nodelay: bool = True,
         extra_config: Sequence[str] = (),
     ) -> None:
         self.binary = binary
@@ -46,7 +47,7 @@ class Mosquitto:
         lines = [
             f"listener {port} 127.0.0.1",
             f"allow_anonymous {'true' if anonymous else 'false'}",
-            "set_tcp_nodelay true",
+            f"set_tcp_nodelay {'true' if tcp_nodelay else 'false'}",
             "persistence false",
             "log_dest stderr",
             "log_type error",
@@ -116,6 +117,7 @@ def running_mosquitto(
     *,
     port: int | None = None,
     anonymous: bool = True,
+    tcp_nodelay: bool = True,
     extra_config: Sequence[str] = (),
 ) -> Iterator[Mosquitto]:
     """Run mosquitto on a free loopback port for the duration of the block."""
@@ -126,6 +128,7 @@ def running_mosquitto(
             workdir=Path(workdir),
             port=port or free_port(),
             anonymous=anonymous,
+            tcp_nodelay=tcp_nodelay,
             extra_config=extra_config,
         )
         broker.start()

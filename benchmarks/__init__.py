@@ -1,0 +1,1 @@
+"""Benchmarks: scripts printing figures (``make bench``)."""
