@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from callcenter.domain.events import CallCompleted, CallOutcome
@@ -37,6 +38,7 @@ from crm_link.dto import (
 )
 from crm_link.enums import Channel, ComplaintState, Demand, Severity
 from crm_link.errors import InvalidComplaintError, NotFoundError
+from crm_link.models import Interaction
 from crm_link.outbox import Outbox, Record
 from crm_link.screen_pop import screen_pop as _screen_pop
 
@@ -241,6 +243,24 @@ class CrmService:
             "status": "new", "transcript": "",
         }  # fmt: skip
         return await self._write(writes.record("voicemails", values))
+
+    async def save_wrap_up(
+        self, call_id: CallId, *, disposition: str, notes: str = ""
+    ) -> bool:
+        """Store the agent's wrap-up (disposition code, notes) on the call's record.
+
+        Returns:
+            False when the call's record is not written yet (the caller may still
+            be in the post-call survey): try again once the call has completed.
+        """
+        values = {"disposition": disposition[:64], "notes": notes}
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                sa.update(Interaction)
+                .where(Interaction.call_id == call_id)
+                .values(**values)
+            )
+        return bool(getattr(result, "rowcount", 0))
 
     async def replay_outbox(self) -> int:
         """Write queued call-path records to the database; return how many."""
