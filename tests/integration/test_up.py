@@ -2,6 +2,8 @@
 
 import json
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -91,3 +93,45 @@ def test_up_for_runs_serves_live_numbers_and_records_every_call(tmp_path: Path) 
         "unfinished",
         "failed",
     }
+
+
+def test_ctrl_c_stops_cleanly_frees_ports_and_loses_no_record(tmp_path: Path) -> None:
+    web_port, mqtt_port = free_port(), free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "callcenter",
+        "up",
+        "--data-dir",
+        str(tmp_path / "var"),
+        "--web-port",
+        str(web_port),
+        "--mqtt-port",
+        str(mqtt_port),
+        "--calls-per-hour",
+        "3600",
+    ]
+    process = subprocess.Popen(  # noqa: S603
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert poll_stats(web_port, process, time.monotonic() + 60) is not None
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    for port in (web_port, mqtt_port):  # nothing is left listening
+        with socket.socket() as probe:
+            # SO_REUSEADDR passes connections in TIME_WAIT but never a live listener.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+    recorded = int(stderr.rsplit("callcenter stopped: ", 1)[1].split()[0])
+    with sqlite3.connect(tmp_path / "var" / "callcenter.db") as db:
+        (rows,) = db.execute(
+            "select count(*) from interactions where call_id like 'sim-%'"
+        ).fetchone()
+    assert rows == recorded > 0
