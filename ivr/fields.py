@@ -78,8 +78,11 @@ _MISSING = object()
 class FieldReader:
     """Typed access to one YAML mapping, collecting problems as it goes."""
 
-    def __init__(self, data: LineMap, *, source: Path, where: str) -> None:
+    def __init__(
+        self, data: LineMap, *, source: Path, where: str, line: int | None = None
+    ) -> None:
         self.data = data
+        self.line = data.line if line is None else line
         self.source = source
         self.where = where
         self.problems: list[Problem] = []
@@ -87,7 +90,7 @@ class FieldReader:
 
     def line_of(self, key: str) -> int:
         """Return the line of ``key`` (or of the mapping when absent)."""
-        return self.data.key_lines.get(key, self.data.line)
+        return self.data.key_lines.get(key, self.line)
 
     def problem(self, key: str, message: str) -> None:
         """Record a problem about ``key``."""

@@ -35,7 +35,7 @@ def _build_node(
     if not isinstance(spec, LineMap):
         message = f"node {name!r} must be a mapping with a 'kind'"
         return None, [Problem(file=source, line=line, message=message)]
-    reader = FieldReader(spec, source=source, where=f"node {name!r}")
+    reader = FieldReader(spec, source=source, where=f"node {name!r}", line=line)
     kind = reader.text("kind")
     if kind is None:
         return None, reader.problems
@@ -55,12 +55,12 @@ def _build_nodes(top: FieldReader) -> dict[str, Node]:
     raw = top.mapping("nodes", required=True)
     nodes: dict[str, Node] = {}
     for name, spec in (raw or {}).items():
-        node, problems = _build_node(
-            name, spec, top.source, raw.key_lines[name] if raw else 1
-        )
+        line = raw.key_lines[name] if raw else 1
+        node, problems = _build_node(name, spec, top.source, line)
         top.problems.extend(problems)
-        if node is not None:
-            nodes[name] = node
+        # A node that failed to build stays as a bare placeholder so references
+        # to it are not reported a second time; the flow is invalid anyway.
+        nodes[name] = node if node is not None else Node(name=name, line=line)
     if raw is not None and not raw:
         top.problem("nodes", "flow has no nodes")
     return nodes
@@ -70,6 +70,14 @@ def check_flow(
     path: Path, *, prompts_dir: Path | None = None
 ) -> tuple[Flow | None, list[Problem]]:
     """Load ``path`` and return ``(flow, problems)``; the flow is None when broken."""
+    flow, problems = _read_flow(path, prompts_dir)
+    return (None if problems else flow), problems
+
+
+def _read_flow(
+    path: Path, prompts_dir: Path | None
+) -> tuple[Flow | None, list[Problem]]:
+    """Return the flow as far as it could be built (even when broken) and problems."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -103,7 +111,7 @@ def check_flow(
     if prompts_dir is not None:
         problems.extend(check_prompts(flow, prompts_dir))
     problems.sort(key=lambda problem: problem.line)
-    return (None if problems else flow), problems
+    return flow, problems
 
 
 def load_flow(path: Path, *, prompts_dir: Path | None = None) -> Flow:
@@ -137,12 +145,15 @@ def check_flows(
     if not directory.is_dir():
         return flows, [Problem(file=directory, line=1, message="not a directory")]
     files = flow_files(directory)
+    built: dict[str, Flow] = {}
     for path in files:
-        flow, found = check_flow(path, prompts_dir=prompts_dir)
+        flow, found = _read_flow(path, prompts_dir)
         problems.extend(found)
         if flow is not None:
-            flows[flow.name] = flow
-    problems.extend(check_references(flows, names=(path.stem for path in files)))
+            built[flow.name] = flow
+            if not found:
+                flows[flow.name] = flow
+    problems.extend(check_references(built, names=(path.stem for path in files)))
     return flows, problems
 
 
