@@ -295,3 +295,39 @@ class AgentCommandRejected(DomainEvent):
     command: str
     code: str
     message: str
+
+
+class AlertLevel(StrEnum):
+    """How urgent a supervisor alert is; ``ok`` clears an earlier alert."""
+
+    OK = "ok"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SupervisorAlert(DomainEvent):
+    """A wallboard threshold was crossed (or cleared), or a complaint became overdue.
+
+    ``kind`` is a stable string (``service_level``, ``longest_wait``,
+    ``complaint_overdue``); ``subject`` names the queue or the complaint.
+    """
+
+    kind: str
+    level: AlertLevel
+    subject: str
+    value: float
+    threshold: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SupervisorActed(DomainEvent):
+    """Audit record: a supervisor acted on an agent (whether the ACD accepted it)."""
+
+    supervisor: str
+    agent_id: AgentId
+    action: str
+    args: dict[str, str]
+    ok: bool
+    code: str

@@ -87,4 +87,22 @@ SAMPLES: tuple[ev.DomainEvent, ...] = (
         agents_busy=7,
         agents_logged_in=11,
     ),
+    ev.SupervisorAlert(
+        at=T0 + 160.0,
+        kind="service_level",
+        level=ev.AlertLevel.RED,
+        subject=QUEUE,
+        value=0.55,
+        threshold=0.6,
+        message="service level 55% below 60%",
+    ),
+    ev.SupervisorActed(
+        at=T0 + 170.0,
+        supervisor="sam",
+        agent_id=AGENT,
+        action="pause",
+        args={"reason": "coaching"},
+        ok=True,
+        code="ok",
+    ),
 )
