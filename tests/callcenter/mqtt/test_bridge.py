@@ -214,7 +214,7 @@ async def test_the_bridge_survives_a_broker_crash_and_resumes_delivery(
 async def test_while_the_broker_is_down_the_outbox_is_bounded_and_secrets_stay_secret(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    secret = "s3cr3t-Pa55"  # noqa: S105 - a test secret that must not leak
+    secret = "s3cr3t-Pa55"
     settings = MqttSettings(
         port=free_port(),
         username="server",
@@ -244,7 +244,7 @@ async def test_while_the_broker_is_down_the_outbox_is_bounded_and_secrets_stay_s
 async def test_refused_credentials_are_reported_without_the_password(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    secret = "hunter2-hunter2"  # noqa: S105 - a test secret that must not leak
+    secret = "hunter2-hunter2"
     with running_mosquitto(anonymous=False) as broker:
         settings = MqttSettings(
             port=broker.port, username="agent", password=SecretStr(secret), site="t"
