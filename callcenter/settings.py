@@ -63,7 +63,7 @@ class SimulationSettings(Section):
     """Simulated callers and agents for the embedded default."""
 
     seed: int = 42
-    calls_per_hour: Annotated[float, Field(gt=0, le=1_000_000)] = 240.0
+    calls_per_hour: Annotated[float, Field(gt=0, le=1_000_000)] = 360.0
     daily_profile: bool = False
     patience_seconds: Annotated[float, Field(gt=0)] = 120.0
     answer_delay_seconds: tuple[Seconds, Seconds] = (1.0, 4.0)
