@@ -25,9 +25,8 @@ def main(argv: list[str]) -> int:
     names = argv or available()
     unknown = sorted(set(names) - set(available()))
     if unknown:
-        print(
-            f"unknown benchmark(s): {', '.join(unknown)}; have: {', '.join(available())}"
-        )
+        have = ", ".join(available())
+        print(f"unknown benchmark(s): {', '.join(unknown)}; have: {have}")
         return 2
     worst = 0
     for name in names:
