@@ -6,18 +6,18 @@ from crm_link.db import make_engine
 from crm_link.migrate import autogenerate_diff, downgrade, upgrade
 
 
-async def test_autogenerate_finds_no_drift_after_upgrade(db_url: str) -> None:
-    assert await autogenerate_diff(db_url) == []
+async def test_autogenerate_finds_no_drift_after_upgrade(own_db_url: str) -> None:
+    assert await autogenerate_diff(own_db_url) == []
 
 
-async def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
-    await downgrade(db_url, "base")
-    engine = make_engine(db_url)
+async def test_downgrade_to_base_and_upgrade_again(own_db_url: str) -> None:
+    await downgrade(own_db_url, "base")
+    engine = make_engine(own_db_url)
     async with engine.connect() as connection:
         tables = await connection.run_sync(
             lambda sync: sa.inspect(sync).get_table_names()
         )
     await engine.dispose()
     assert set(tables) <= {"alembic_version"}
-    await upgrade(db_url)
-    assert await autogenerate_diff(db_url) == []
+    await upgrade(own_db_url)
+    assert await autogenerate_diff(own_db_url) == []

@@ -1,0 +1,155 @@
+"""Read-only facts for supervisors' reports and the wallboard's complaint tiles.
+
+The wallboard and ``callcenter report`` need the raw call records, complaints and
+survey scores of a period. This module reads them with plain ``SELECT``s and hands
+out frozen facts (never ORM rows); the arithmetic lives in ``callcenter.web.reports``
+so that it can be tested against hand-made facts and recomputed independently.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Self
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crm_link.db import make_engine, make_session_factory
+from crm_link.enums import ComplaintState
+from crm_link.models import Complaint, Interaction, SurveyResponse
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractionFact:
+    """One completed call as stored in ``interactions``."""
+
+    call_id: str
+    queue: str | None
+    agent_id: str | None
+    offered_at: float
+    wait_seconds: float
+    talk_seconds: float
+    wrap_up_seconds: float
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComplaintFact:
+    """One complaint: what it was about, how serious, and where it stands."""
+
+    complaint_id: int
+    category: str
+    severity: str
+    state: str
+    opened_at: float
+    deadline_at: float
+    closed_at: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SurveyFact:
+    """One post-call survey score, with the queue of its call when known."""
+
+    call_id: str
+    agent_id: str | None
+    queue: str | None
+    score: int
+    at: float
+
+
+class ReportingReader:
+    """Reads facts for a period; each method is one short read-only transaction."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        """Read through ``sessions``; ``aclose`` disposes ``engine`` when given."""
+        self._sessions = sessions
+        self._engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Self:
+        """Build a reader with its own engine (``aclose`` disposes it)."""
+        engine = make_engine(url)
+        return cls(make_session_factory(engine), engine=engine)
+
+    async def aclose(self) -> None:
+        """Release the engine this reader created."""
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    async def interactions(self, start: float, end: float) -> list[InteractionFact]:
+        """Return the calls offered in ``[start, end)``, oldest first."""
+        i = Interaction
+        query = (
+            sa.select(
+                i.call_id, i.queue, i.agent_id, i.offered_at, i.wait_seconds,
+                i.talk_seconds, i.wrap_up_seconds, i.outcome,
+            )
+            .where(i.offered_at >= start, i.offered_at < end)
+            .order_by(i.offered_at, i.id)
+        )  # fmt: skip
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            InteractionFact(
+                call_id=r.call_id, queue=r.queue, agent_id=r.agent_id,
+                offered_at=r.offered_at, wait_seconds=r.wait_seconds,
+                talk_seconds=r.talk_seconds, wrap_up_seconds=r.wrap_up_seconds,
+                outcome=str(r.outcome.value),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    async def complaints(
+        self, start: float | None = None, end: float | None = None
+    ) -> list[ComplaintFact]:
+        """Return complaints opened in ``[start, end)``; no bounds: the open ones."""
+        c = Complaint
+        query = sa.select(
+            c.id, c.category, c.severity, c.state, c.opened_at, c.deadline_at,
+            c.closed_at,
+        ).order_by(c.opened_at, c.id)  # fmt: skip
+        if start is None or end is None:
+            query = query.where(c.state != ComplaintState.CLOSED)
+        else:
+            query = query.where(c.opened_at >= start, c.opened_at < end)
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            ComplaintFact(
+                complaint_id=r.id, category=r.category, severity=str(r.severity.value),
+                state=str(r.state.value), opened_at=r.opened_at,
+                deadline_at=r.deadline_at, closed_at=r.closed_at,
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    async def surveys(self, start: float, end: float) -> list[SurveyFact]:
+        """Return survey scores given in ``[start, end)`` with their call's queue."""
+        s, i = SurveyResponse, Interaction
+        query = (
+            sa.select(s.call_id, s.agent_id, i.queue, s.score, s.at)
+            .join(i, i.call_id == s.call_id, isouter=True)
+            .where(s.at >= start, s.at < end)
+            .order_by(s.at, s.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            SurveyFact(
+                call_id=r.call_id, agent_id=r.agent_id, queue=r.queue,
+                score=r.score, at=r.at,
+            )
+            for r in rows
+        ]  # fmt: skip
+
+
+__all__: Sequence[str] = (
+    "ComplaintFact",
+    "InteractionFact",
+    "ReportingReader",
+    "SurveyFact",
+)
