@@ -1,0 +1,161 @@
+"""The console API against a real call center in virtual time (no console)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter.domain import events as ev
+from callcenter.domain.ids import AgentId
+from tests.agent_console.harness import (
+    STRANGER,
+    URGENT,
+    VIP,
+    Cti,
+    build_template,
+    running_cti,
+)
+
+ANNA = AgentId("1001")
+
+
+@pytest.fixture(scope="module")
+def crm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("api-crm") / "template.db"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, build_template(path)).result()
+    return path
+
+
+@pytest.fixture
+async def cti(crm_template: Path, tmp_path: Path) -> AsyncIterator[Cti]:
+    async with running_cti(crm_template, tmp_path) as server:
+        yield server
+
+
+async def ask(
+    cti: Cti, command: str, agent: str = "1001", **args: Any
+) -> dict[str, Any]:
+    return await cti.api.handle(AgentId(agent), {"command": command, "args": args})
+
+
+async def logged_in(cti: Cti) -> None:
+    assert (await ask(cti, "login", pin="1234"))["ok"]
+    assert (await ask(cti, "ready"))["ok"]
+
+
+async def test_login_needs_the_pin(cti: Cti) -> None:
+    refused = await ask(cti, "login", pin="0000")
+    assert refused == {"ok": False, "error": "bad_pin", "message": "wrong PIN"}
+    await logged_in(cti)
+    status = await ask(cti, "status")
+    assert status["agent"]["state"] == "available"
+    assert [q["name"] for q in status["queues"]] == ["reservations", "complaints"]
+    assert "lunch" in status["pause_reasons"]
+
+
+async def test_status_carries_the_ringing_call_with_its_screen_pop(cti: Cti) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(VIP, digits="482913")
+    call = (await ask(cti, "status"))["call"]
+    assert call["call_id"] == call_id
+    assert call["state"] == "ringing"
+    record = call["record"]
+    assert record["status"] == "known"
+    assert record["matches"][0]["tier"] == "vip"
+    assert record["ivr_variables"]["booking_reference"] == "482913"
+
+
+async def test_answer_hold_resume_and_hang_up(cti: Cti) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(URGENT)
+    assert (await ask(cti, "answer", call_id=call_id))["ok"]
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    assert (await ask(cti, "hold", call_id=call_id))["ok"]
+    assert cti.sim.is_held(call_id)
+    assert (await ask(cti, "resume", call_id=call_id))["ok"]
+    assert not cti.sim.is_held(call_id)
+    assert (await ask(cti, "hangup", call_id=call_id))["ok"]
+    await cti.advance(0)
+    assert (await ask(cti, "status"))["agent"]["state"] == "wrap_up"
+
+
+async def test_blind_transfer_to_a_queue_rings_the_agent_there(cti: Cti) -> None:
+    await logged_in(cti)
+    cti.log_in_simulated("1002")
+    call_id = await cti.ring(STRANGER)
+    await ask(cti, "answer", call_id=call_id)
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    reply = await ask(
+        cti, "transfer", call_id=call_id, kind="queue", target="complaints"
+    )
+    assert reply["ok"], reply
+    await cti.step_until(
+        lambda: any(
+            isinstance(e, ev.CallAnswered) and e.agent_id == "1002" for e in cti.events
+        )
+    )
+    assert (await ask(cti, "status"))["agent"]["state"] == "wrap_up"
+
+
+async def test_consulted_transfer_holds_then_completes(cti: Cti) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(STRANGER)
+    await ask(cti, "answer", call_id=call_id)
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    await ask(
+        cti, "transfer", call_id=call_id, kind="number", target="+8610", mode="consult"
+    )
+    assert cti.sim.is_held(call_id)
+    assert (await ask(cti, "transfer_complete", call_id=call_id))["ok"]
+    await cti.step_until(
+        lambda: any(
+            isinstance(e, ev.CallEnded) and e.call_id == call_id for e in cti.events
+        )
+    )
+
+
+async def test_a_transfer_needs_a_known_target(cti: Cti) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(STRANGER)
+    await ask(cti, "answer", call_id=call_id)
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    reply = await ask(cti, "transfer", call_id=call_id, kind="queue", target="nowhere")
+    assert reply["error"] == "bad_target"
+
+
+async def test_wrap_up_is_saved_with_a_follow_up(cti: Cti) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(VIP)
+    await ask(cti, "answer", call_id=call_id)
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    await ask(cti, "hangup", call_id=call_id)
+    await cti.advance(0)
+    saved = await ask(cti, "wrapup.save", call_id=call_id, disposition="resolved",
+                      notes="all good", callback_at=1_767_700_000.0)  # fmt: skip
+    assert saved == {"stored": True, "pending": False}
+    assert (await ask(cti, "status"))["call"] is None
+    refused = await ask(cti, "wrapup.save", call_id=call_id, disposition="nonsense")
+    assert refused["error"] == "bad_disposition"
+
+
+async def test_complaint_open_advance_and_history(cti: Cti) -> None:
+    created = await ask(cti, "customer.create", number=STRANGER, call_id="x")
+    customer_id = created["customer"]["customer_id"]
+    assert created["record"]["status"] == "known"
+    opened = await ask(cti, "complaint.open", customer_id=customer_id,
+                       category="room", severity="serious", description="noisy",
+                       demands=["apology"], department="front_office")  # fmt: skip
+    complaint = opened["complaint"]
+    assert complaint["state"] == "received"
+    assert complaint["deadline_at"] - complaint["opened_at"] == 24 * 3600
+    assert opened["allowed"] == ["recorded"]
+    moved = await ask(cti, "complaint.advance", complaint_id=complaint["complaint_id"],
+                      to_state="recorded", comment="details taken")  # fmt: skip
+    assert [h["to_state"] for h in moved["history"]] == ["received", "recorded"]
+    illegal = await ask(cti, "complaint.advance", complaint_id=complaint["complaint_id"],
+                        to_state="closed", comment="")  # fmt: skip
+    assert illegal["error"] == "illegal_transition"
