@@ -156,7 +156,7 @@ async def test_overdue_complaints_and_the_watcher(crm: CrmService) -> None:
 
 async def test_deadlines_are_configurable(db_url: str) -> None:
     engine = make_engine(db_url)
-    config = CrmConfig(deadlines={s: 60.0 for s in Severity}, categories=("noise",))
+    config = CrmConfig(deadlines=dict.fromkeys(Severity, 60.0), categories=("noise",))
     crm = CrmService(make_session_factory(engine), engine=engine, config=config)
     customer = await _customer(crm)
     record = await crm.open_complaint(
