@@ -69,6 +69,8 @@ class Transcript:
     path: tuple[str, ...] = ()
     outcome: str = ""
     ended_at: float = 0.0
+    after_hangup: list[IvrOutput] | None = None
+    """What the session answered to the caller's hang-up (None: no hang-up)."""
 
     def of_type(self, kind: type[_T]) -> list[_T]:
         """Return the outputs of one type, in order."""
@@ -193,6 +195,8 @@ class _Run:
                 break
             inp = self.inbox.popleft() if self.inbox else self.next_event()
             outputs = self.session.handle(inp, self.now)
+            if isinstance(inp, CallEnded):
+                self.transcript.after_hangup = list(outputs)
         self.transcript.path = self.session.path
         self.transcript.outcome = self.session.outcome
         self.transcript.ended_at = self.now
