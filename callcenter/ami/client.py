@@ -14,17 +14,14 @@ import contextlib
 import itertools
 import logging
 import random
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from enum import StrEnum
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 from callcenter.ami.errors import (
     ActionFailed,
     AmiError,
     AmiTimeout,
-    ConnectionLost,
     LocalProtocolError,
     LoginFailed,
     NotConnected,
@@ -39,104 +36,16 @@ from callcenter.ami.messages import (
     ProtocolViolation,
     Response,
 )
-from callcenter.ami.protocol import DEFAULT_MAX_MESSAGE_SIZE, AmiConnection, State
+from callcenter.ami.protocol import DEFAULT_MAX_MESSAGE_SIZE
+from callcenter.ami.session import (
+    AmiSession,
+    ConnectionState,
+    Secret,
+    SupportsSecret,
+    backoff_delay,
+)
 
-
-class ConnectionState(StrEnum):
-    """What the client's connection is doing, as published to ``on_state``."""
-
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    DISCONNECTED = "disconnected"
-    CLOSED = "closed"
-
-
-class SupportsSecret(Protocol):
-    """Anything like pydantic's ``SecretStr``."""
-
-    def get_secret_value(self) -> str:
-        """Return the secret in clear text."""
-        ...
-
-
-class _Secret:
-    """Holds the AMI secret so that no repr, f-string or log line can show it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | SupportsSecret) -> None:
-        self._value = value if isinstance(value, str) else value.get_secret_value()
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'**********'"
-
-    __str__ = __repr__
-
-
-def backoff_delay(
-    attempt: int, *, initial: float, maximum: float, rng: random.Random
-) -> float:
-    """Return the wait before reconnect ``attempt`` (0-based), with "equal jitter".
-
-    Half the exponential delay is fixed and half random, so a restarted Asterisk is
-    not hit by every client at the same instant, yet no client retries at once.
-    """
-    delay: float = min(maximum, initial * (2 ** min(attempt, 30)))
-    return delay / 2 + rng.random() * delay / 2
-
-
-class _Session(asyncio.Protocol):
-    """One TCP connection: feeds bytes to the core and hands messages to the client."""
-
-    def __init__(self, client: "AmiClient") -> None:
-        self.client = client
-        self.conn = AmiConnection(max_message_size=client.max_message_size)
-        loop = asyncio.get_running_loop()
-        self.banner: asyncio.Future[Banner] = loop.create_future()
-        self.lost: asyncio.Future[None] = loop.create_future()
-        self.futures: dict[str, asyncio.Future[ActionResult]] = {}
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)  # noqa: S101 - TCP only
-        self.transport = transport
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def data_received(self, data: bytes) -> None:
-        self.client._handle(self, self.conn.receive_data(data))  # noqa: SLF001
-
-    def eof_received(self) -> bool:
-        return False  # close our side too
-
-    def connection_lost(self, exc: Exception | None) -> None:  # noqa: ARG002
-        if self.conn.state not in {State.CLOSED, State.ERROR}:
-            self.client._handle(self, self.conn.receive_data(b""))  # noqa: SLF001
-        for future in self.futures.values():
-            if not future.done():
-                future.set_exception(ConnectionLost("AMI connection lost"))
-        self.futures.clear()
-        if not self.banner.done():
-            self.banner.set_exception(ConnectionLost("closed before the banner"))
-        if not self.lost.done():
-            self.lost.set_result(None)
-
-    def write(self, action: Action) -> asyncio.Future[ActionResult]:
-        if self.transport is None or self.transport.is_closing():
-            raise NotConnected("AMI connection is closing")
-        future: asyncio.Future[ActionResult] = (
-            asyncio.get_running_loop().create_future()
-        )
-        data = self.conn.send(action)
-        assert action.action_id is not None  # noqa: S101 - the client always sets one
-        self.futures[action.action_id] = future
-        self.transport.write(data)
-        return future
-
+__all__ = ["AmiClient", "ConnectionState", "SupportsSecret", "backoff_delay"]
 
 OnConnected = Callable[["AmiClient"], Awaitable[None]]
 OnState = Callable[[ConnectionState], None]
@@ -169,7 +78,7 @@ class AmiClient:
     ) -> None:
         """Configure without connecting; the module docstring tells the life cycle."""
         self.host, self.port, self.username = host, port, username
-        self._secret = _Secret(secret)
+        self._secret = Secret(secret)
         self.log = logger or logging.getLogger(__name__)
         self.action_timeout, self.connect_timeout = action_timeout, connect_timeout
         self.ping_interval = ping_interval
@@ -179,7 +88,7 @@ class AmiClient:
         self._on_connected, self._on_state = on_connected, on_state
         self._rng = rng or random.Random()
         self._ids = itertools.count(1)
-        self._session: _Session | None = None
+        self._session: AmiSession | None = None
         self._ready = asyncio.Event()  # logged in: actions may be sent
         self._subscribers: list[Feed[Event]] = []
         self._state_feeds: list[Feed[ConnectionState]] = []
@@ -235,7 +144,7 @@ class AmiClient:
         *,
         timeout: float | None = None,  # noqa: ASYNC109 - per-action, as documented
         check: bool = False,
-        _session: _Session | None = None,
+        _session: AmiSession | None = None,
     ) -> ActionResult:
         """Send ``action`` and return Asterisk's whole answer (list items included).
 
@@ -315,7 +224,7 @@ class AmiClient:
         if self._on_state is not None:
             self._on_state(state)
 
-    def _handle(self, session: _Session, messages: Iterable[AmiMessage]) -> None:
+    def _handle(self, session: AmiSession, messages: Iterable[AmiMessage]) -> None:
         publish = self._subscribers
         for message in messages:
             if type(message) is Event:
@@ -342,11 +251,15 @@ class AmiClient:
     async def _connect(self) -> None:
         self._set_state(ConnectionState.CONNECTING)
         loop = asyncio.get_running_loop()
-        session: _Session | None = None
+        session: AmiSession | None = None
         try:
             async with asyncio.timeout(self.connect_timeout):
                 _, session = await loop.create_connection(
-                    lambda: _Session(self), self.host, self.port
+                    lambda: AmiSession(
+                        self._handle, max_message_size=self.max_message_size
+                    ),
+                    self.host,
+                    self.port,
                 )
                 self.banner = await session.banner
                 await self._login(session)
@@ -361,7 +274,7 @@ class AmiClient:
             await self._on_connected(self)
         self._set_state(ConnectionState.CONNECTED)
 
-    async def _login(self, session: _Session) -> None:
+    async def _login(self, session: AmiSession) -> None:
         login = Action.create(
             "Login", Username=self.username, Secret=self._secret.reveal()
         ).with_action_id(self._next_id())
@@ -383,7 +296,7 @@ class AmiClient:
                         tasks.create_task(
                             self._keepalive(session), name="ami-keepalive"
                         )
-                    await session.lost
+                    await asyncio.wait([session.lost])  # never cancels it
                 self._session = None
                 self._ready.clear()
                 self._set_state(ConnectionState.DISCONNECTED)
@@ -420,7 +333,7 @@ class AmiClient:
         if session is not None and session.transport is not None:
             session.transport.abort()
 
-    async def _keepalive(self, session: _Session) -> None:
+    async def _keepalive(self, session: AmiSession) -> None:
         interval = self.ping_interval or 0.0
         while not session.lost.done():
             await asyncio.wait([session.lost], timeout=interval)
