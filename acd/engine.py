@@ -50,7 +50,7 @@ from acd.inputs import (
     WithdrawCall,
 )
 from acd.lines import WaitingLine, effective_priority
-from acd.models import AgentRecord
+from acd.models import AgentRecord, CallPhase
 from acd.stats import AgentTimes, Windows
 from acd.strategies import STRATEGIES, AgentPool
 from acd.timers import Timer, TimerKind
@@ -215,7 +215,7 @@ class AcdEngine:
             agent = core.agents[AgentId(target)]
             return agent.token == token
         call = core.calls.get(CallId(target))
-        if call is None:
+        if call is None or call.phase == CallPhase.CONNECTED:
             return False
         if kind == TimerKind.OVERFLOW:
             return call.overflow_step == token

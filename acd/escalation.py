@@ -8,12 +8,14 @@ or asks for a callback and leaves the line while keeping their place.
 
 from acd import calls, routing
 from acd.actions import OfferCallback, Overflow, SendToVoicemail
+from acd.agent_state import Trigger
 from acd.config import OverflowAction, OverflowRule
-from acd.core import Core
+from acd.core import Core, settle
 from acd.inputs import RequestCallback, WithdrawCall
 from acd.models import CallPhase, QueuedCall
 from acd.stats import Counter
 from acd.timers import TimerKind
+from callcenter.domain.commands import CancelRing
 from callcenter.domain.events import CallOutcome
 from callcenter.domain.ids import AgentId, QueueName
 
@@ -57,8 +59,8 @@ def overflow_due(core: Core, call: QueuedCall, step: int) -> None:
     rules = core.queues[call.queue].overflow
     if call.overflow_step != step or step >= len(rules):
         return
-    if call.phase in (CallPhase.RINGING, CallPhase.DIALING):
-        return  # back_to_line re-checks when the ring ends
+    if call.phase not in (CallPhase.WAITING, CallPhase.RETRY_WAIT):
+        return  # connected: done; ringing: back_to_line re-checks if it returns
     call.overflow_step = step + 1
     if step + 1 < len(rules):
         deadline = call.joined_queue_at + rules[step + 1].after
@@ -141,6 +143,10 @@ def request_callback(core: Core, cmd: RequestCallback) -> None:
         return
     call.callback_number = cmd.number
     if call.phase == CallPhase.RINGING:
-        freed = calls.cancel_rings(core, call)
-        calls.back_to_line(core, call)
-        calls.serve_all(core, freed)
+        ringing = [core.agents[agent_id] for agent_id in call.ringing]
+        for agent in ringing:
+            core.out.append(CancelRing(call_id=call.call_id, agent_id=agent.agent_id))
+        calls.back_to_line(core, call)  # before they are free: see pbx_events.miss
+        for agent in ringing:
+            settle(core, agent, Trigger.CANCEL, reset_idle=False)
+        calls.serve_all(core, ringing)

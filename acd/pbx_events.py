@@ -63,17 +63,22 @@ def no_answer(core: Core, event: AgentNoAnswer) -> None:
 
 
 def miss(core: Core, call: QueuedCall, agent: AgentRecord) -> None:
-    """Count a miss; the call goes back to its place and on to the next agent."""
+    """Count a miss; the call goes back to its place and on to the next agent.
+
+    The call is offered again *before* the agent who missed it is free, so it goes
+    to someone else if anyone may take it; then that agent picks the best call of
+    their lines like any agent coming free (which may be this one again).
+    """
     call.ringing.remove(agent.agent_id)
     call.missed_by.add(agent.agent_id)
+    if not call.ringing:
+        calls.back_to_line(core, call)
     agent.misses += 1
     if agent.misses >= core.queues[call.queue].max_no_answer:
         agent.misses = 0
         settle(core, agent, Trigger.MISS_LIMIT, reset_idle=True, reason="no-answer")
     else:
         settle(core, agent, Trigger.MISS, reset_idle=True)
-    if not call.ringing:
-        calls.back_to_line(core, call)
     calls.serve_all(core, [agent])
 
 
