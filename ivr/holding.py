@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from callcenter.domain.commands import StartHold
-from callcenter.domain.events import DigitsCollected, HoldInterrupted
+from callcenter.domain.events import (
+    AgentLegEnded,
+    AgentNoAnswer,
+    AgentRinging,
+    DigitsCollected,
+    HoldInterrupted,
+)
 from callcenter.domain.ids import QueueName
 from ivr.announce import announcement, figures
 from ivr.core import Outcome
@@ -188,6 +194,24 @@ class Holding(Dialogs):
             return [left, *self._enter(target, now)]
         return [left, *self._hang_up(now, outcome.value)]
 
+    def _closed_by_acd(self, now: float) -> list[IvrOutput]:
+        """The ACD dropped the call (closed, full, overflow) without being asked.
+
+        A media command still playing is let finish first: the session never
+        sends a second media command before the first completed.
+        """
+        target = self._current().node.on_closed
+        if self._wait is not None and self._wait[0] is not HoldInterrupted:
+            kind = self._wait[0]
+            self._wait = (
+                kind,
+                lambda _inp, at: self._leave(Outcome.CLOSED, target, at),
+            )
+            self._deadline = self._on_deadline = None
+            return []
+        self._clear_wait()
+        return self._leave(Outcome.CLOSED, target, now)
+
     # --- callback hooks -------------------------------------------------------------
 
     def _callback_booked(self) -> None:
@@ -197,6 +221,23 @@ class Holding(Dialogs):
         if node.on_failure is None and self._queue is not None:
             return self._hold(now)  # keep waiting: the caller still has their place
         return super()._callback_failed(node, now)
+
+    def _queue_input(self, inp: object, now: float) -> list[IvrOutput] | None:
+        """Handle inputs that concern the queue at any moment (None: not one)."""
+        queue = self._queue
+        if queue is None:
+            return None
+        match inp:
+            case AgentRinging() if not queue.with_agent:
+                return self._agent_ringing(now)
+            case AgentNoAnswer() if queue.with_agent:
+                return self._agent_no_answer(now)
+            case AgentLegEnded() if queue.with_agent:
+                return self._agent_left(now)
+            case QueueStatus(open=False) if not queue.with_agent:
+                if self._wait is None or self._wait[0] is not QueueStatus:
+                    return self._closed_by_acd(now)
+        return None
 
     # --- the agent --------------------------------------------------------------------
 

@@ -7,7 +7,10 @@ has passed. The session never reads a clock, logs or does I/O.
 
 Inputs of another call raise :class:`~ivr.errors.IvrSessionError`; inputs the
 session is not waiting for (e.g. a ``PromptFinished`` arriving after an agent
-took the call) are ignored. After ``IvrFinished`` every input is ignored.
+took the call) are ignored. After ``IvrFinished`` every input is ignored. An
+unrequested ``QueueStatus(open=False)`` while queued means the ACD dropped the
+call (closed, full, overflow): the session goes to the enqueue node's
+``on_closed`` (after a prompt still playing has finished).
 """
 
 from collections.abc import Mapping
@@ -15,12 +18,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from callcenter.domain.commands import AnswerCall, SayKind, SayValue, Transfer
-from callcenter.domain.events import (
-    AgentLegEnded,
-    AgentNoAnswer,
-    AgentRinging,
-    CallEnded,
-)
+from callcenter.domain.events import CallEnded
 from callcenter.domain.ids import CallId
 from ivr.core import Outcome
 from ivr.errors import IvrSessionError
@@ -94,7 +92,7 @@ class IvrSession(Holding):
         self._started = True
         return [AnswerCall(call_id=self.call_id), *self._enter(self.flow.start, now)]
 
-    def handle(self, inp: IvrInput, now: float) -> list[IvrOutput]:  # noqa: PLR0911
+    def handle(self, inp: IvrInput, now: float) -> list[IvrOutput]:
         """Feed one input; return the outputs to execute, in order."""
         if not self._started:
             raise IvrSessionError("handle() before start()")
@@ -104,18 +102,14 @@ class IvrSession(Holding):
             raise IvrSessionError(msg)
         if self._finished:
             return []
-        queue = self._queue
         match inp:
             case CallEnded():
                 return [*self._save_survey(), *self._finish(Outcome.HANGUP.value, now)]
             case Tick():
                 return self._tick(now)
-            case AgentRinging() if queue is not None and not queue.with_agent:
-                return self._agent_ringing(now)
-            case AgentNoAnswer() if queue is not None and queue.with_agent:
-                return self._agent_no_answer(now)
-            case AgentLegEnded() if queue is not None and queue.with_agent:
-                return self._agent_left(now)
+        queued = self._queue_input(inp, now)
+        if queued is not None:
+            return queued
         return self._resume(inp, now)
 
     # --- node dispatch ----------------------------------------------------------------

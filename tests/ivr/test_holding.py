@@ -325,3 +325,34 @@ def test_no_entry_announcement_goes_straight_to_music(tmp_path: Path) -> None:
     assert call.session.next_deadline() is None
     node = flow.nodes["q"]
     assert node.hold.announce_mode is AnnounceMode.ALWAYS  # type: ignore[attr-defined]
+
+
+def test_acd_dropping_the_call_on_hold_goes_to_on_closed(tmp_path: Path) -> None:
+    call = queued_call(tmp_path)
+    enter(call)
+
+    outputs = call.send(QueueStatus(position=None, ewt_seconds=None, open=False))
+
+    assert outputs[0] == LeaveQueue(call_id=CALL, reason="closed")
+    assert visited(outputs) == ["vm"]
+
+
+def test_acd_dropping_the_call_mid_announcement_waits_for_the_prompt(
+    tmp_path: Path,
+) -> None:
+    call = queued_call(tmp_path)
+    call.start()
+    call.send(QueueStatus(position=3, ewt_seconds=120))  # announcement playing
+
+    assert call.send(QueueStatus(position=None, ewt_seconds=None, open=False)) == []
+    assert call.session.next_deadline() is None
+    outputs = call.finished_prompt()
+
+    assert outputs[0] == LeaveQueue(call_id=CALL, reason="closed")
+    assert visited(outputs) == ["vm"]
+
+
+def test_an_open_status_nobody_asked_for_is_ignored(tmp_path: Path) -> None:
+    call = queued_call(tmp_path)
+    enter(call)
+    assert call.send(QueueStatus(position=1, ewt_seconds=5)) == []
