@@ -233,14 +233,25 @@ def run_command(
         hold_keys=_hold_keys(hold_key),
         hangup_at=hangup_at,
     )
+    transcript = _run_flow(flow, flows, caller, _variables(var_pairs), script)
+    _report(flow, caller, transcript, verbose=verbose)
+
+
+def _run_flow(
+    flow: Flow,
+    flows: dict[str, Flow],
+    caller: str,
+    variables: dict[str, Fact],
+    script: CallerScript,
+) -> Transcript:
     session = IvrSession(
         flow,
         call_id=CallId("scripted-1"),
         caller_number=caller,
         flows=flows,
-        variables=_variables(var_pairs),
+        variables=variables,
     )
-    _report(flow, caller, run_scripted(session, script), verbose=verbose)
+    return run_scripted(session, script)
 
 
 @ivr_group.command("graph")
