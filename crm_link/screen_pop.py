@@ -10,6 +10,7 @@ An unknown number costs one statement. The aggregates feed ``crm_link.facts`` so
 facts have one definition. Rows are turned into ``crm_link.dto`` records here.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,26 +97,31 @@ class _History:
     )
 
 
-async def _customers(
-    session: AsyncSession, e164: str, limit: int
-) -> list[_CustomerRow]:
+@functools.cache
+def _customers_statement(limit: int) -> sa.Select[Customer, str, str]:
     matched = (
         sa.select(PhoneNumber.customer_id)
-        .where(PhoneNumber.e164 == e164)
+        .where(PhoneNumber.e164 == sa.bindparam("e164"))
         .order_by(PhoneNumber.customer_id)
         .limit(limit)
         .subquery()
     )
     other = aliased(PhoneNumber)
-    statement = (
+    return (
         sa.select(Customer, Agent.name, other.e164)
         .join(matched, matched.c.customer_id == Customer.id)
         .join(other, other.customer_id == Customer.id)
         .outerjoin(Agent, Agent.id == Customer.account_manager_id)
         .order_by(Customer.id, other.id)
     )
+
+
+async def _customers(
+    session: AsyncSession, e164: str, limit: int
+) -> list[_CustomerRow]:
+    result = await session.execute(_customers_statement(limit), {"e164": e164})
     found: dict[int, _CustomerRow] = {}
-    for customer, manager_name, phone in (await session.execute(statement)).all():
+    for customer, manager_name, phone in result.all():
         seen = found.get(customer.id)
         phones = (*seen.phones, phone) if seen else (phone,)
         found[customer.id] = _CustomerRow(
@@ -127,9 +133,8 @@ async def _customers(
     return list(found.values())
 
 
-async def _complaints(
-    session: AsyncSession, ids: Sequence[int], now: float, shown: int
-) -> dict[int, _Complaints]:
+@functools.cache
+def _complaints_statement(shown: int) -> sa.Select[Any]:
     closed_last = sa.case((Complaint.state == ComplaintState.CLOSED, 1), else_=0)
     urgent_first = sa.case(
         (Complaint.severity == Severity.URGENT, 0),
@@ -149,16 +154,22 @@ async def _complaints(
             Complaint.owner, Complaint.department, Complaint.opened_at,
             Complaint.deadline_at, rank.label("rank"), latest.label("latest"),
         )
-        .where(Complaint.customer_id.in_(ids))
+        .where(Complaint.customer_id.in_(sa.bindparam("ids", expanding=True)))
         .subquery()
     )  # fmt: skip
-    statement = (
+    return (
         sa.select(inner)
         .where(inner.c.rank <= shown)
         .order_by(inner.c.customer_id, inner.c.rank)
     )
+
+
+async def _complaints(
+    session: AsyncSession, ids: Sequence[int], now: float, shown: int
+) -> dict[int, _Complaints]:
+    result = await session.execute(_complaints_statement(shown), {"ids": list(ids)})
     found: dict[int, _Complaints] = {}
-    for row in (await session.execute(statement)).all():
+    for row in result.all():
         entry = found.setdefault(row.customer_id, _Complaints())
         entry.shown.append(_complaint(row, now))
         entry.latest_opened_at = row.latest
@@ -181,7 +192,7 @@ def _complaint(row: sa.Row[Any], now: float) -> ComplaintSummary:
     )
 
 
-def _count_since(start: float) -> sa.FunctionElement[Any]:
+def _count_since(start: sa.BindParameter[float]) -> sa.FunctionElement[Any]:
     return sa.func.sum(sa.case((Interaction.offered_at >= start, 1), else_=0))
 
 
@@ -189,16 +200,16 @@ def _per_customer(expression: sa.FunctionElement[Any], name: str) -> sa.Label[An
     return expression.over(partition_by=Interaction.customer_id).label(name)
 
 
-def _aggregates(now: float, rules: facts.FactRules) -> list[sa.Label[Any]]:
-    recent = now - rules.trend_window
-    prior = recent - rules.trend_window
+def _aggregates() -> list[sa.Label[Any]]:
+    recent = sa.bindparam("recent", type_=sa.Float)
+    prior = sa.bindparam("prior", type_=sa.Float)
     in_prior = sa.and_(Interaction.offered_at >= prior, Interaction.offered_at < recent)
     return [
         _per_customer(sa.func.count(), "total"),
         _per_customer(sa.func.min(Interaction.offered_at), "first_at"),
         _per_customer(sa.func.max(Interaction.offered_at), "last_at"),
-        _per_customer(_count_since(now - rules.repeat_window), "c24h"),
-        _per_customer(_count_since(now - rules.week_window), "c7d"),
+        _per_customer(_count_since(sa.bindparam("day", type_=sa.Float)), "c24h"),
+        _per_customer(_count_since(sa.bindparam("week", type_=sa.Float)), "c7d"),
         _per_customer(_count_since(recent), "c_recent"),
         _per_customer(sa.func.sum(sa.case((in_prior, 1), else_=0)), "c_prior"),
         _per_customer(
@@ -210,13 +221,8 @@ def _aggregates(now: float, rules: facts.FactRules) -> list[sa.Label[Any]]:
     ]
 
 
-async def _histories(
-    session: AsyncSession,
-    ids: Sequence[int],
-    now: float,
-    shown: int,
-    rules: facts.FactRules,
-) -> dict[int, _History]:
+@functools.cache
+def _history_statement(shown: int) -> sa.Select[Any]:
     rank = sa.func.row_number().over(
         partition_by=Interaction.customer_id, order_by=Interaction.offered_at.desc()
     )
@@ -226,19 +232,38 @@ async def _histories(
             Interaction.number, Interaction.queue, Interaction.agent_id,
             Interaction.outcome, Interaction.wait_seconds, Interaction.talk_seconds,
             Interaction.disposition, Survey.score, rank.label("rank"),
-            *_aggregates(now, rules),
+            *_aggregates(),
         )
         .outerjoin(Survey, Survey.call_id == Interaction.call_id)
-        .where(Interaction.customer_id.in_(ids), Interaction.offered_at <= now)
+        .where(
+            Interaction.customer_id.in_(sa.bindparam("ids", expanding=True)),
+            Interaction.offered_at <= sa.bindparam("now", type_=sa.Float),
+        )
         .subquery()
     )  # fmt: skip
-    statement = (
+    return (
         sa.select(inner)
         .where(inner.c.rank <= shown)
         .order_by(inner.c.customer_id, inner.c.rank)
     )
+
+
+async def _histories(
+    session: AsyncSession,
+    ids: Sequence[int],
+    now: float,
+    shown: int,
+    rules: facts.FactRules,
+) -> dict[int, _History]:
+    recent = now - rules.trend_window
+    params = {
+        "ids": list(ids), "now": now, "recent": recent,
+        "prior": recent - rules.trend_window, "day": now - rules.repeat_window,
+        "week": now - rules.week_window,
+    }  # fmt: skip
+    result = await session.execute(_history_statement(shown), params)
     found: dict[int, _History] = {}
-    for row in (await session.execute(statement)).all():
+    for row in result.all():
         entry = found.get(row.customer_id)
         if entry is None:
             entry = found[row.customer_id] = _history_of(row)

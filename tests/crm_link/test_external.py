@@ -27,7 +27,7 @@ class FakeCrm:
         self.hits = 0
         self.mode = "ok"
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:  # noqa: PLR0911
         self.hits += 1
         number = request.query.get("number", "")
         match self.mode:

@@ -49,7 +49,7 @@ async def test_an_unwritable_sqlite_file_queues_then_replays(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
     database = tmp_path / "crm.db"
-    database.write_bytes(sqlite_template.read_bytes())
+    database.write_bytes(sqlite_template.read_bytes())  # noqa: ASYNC240
     url = f"sqlite+aiosqlite:///{database}"
     outbox = tmp_path / "outbox" / "calls.jsonl"
     crm = _service(url, outbox)
