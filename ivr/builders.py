@@ -61,7 +61,7 @@ def _build_play(r: FieldReader, name: str, line: int) -> Node | None:
         name=name,
         line=line,
         prompts=prompts,
-        next=r.text("next") or "",
+        next=r.ref("next", "") or "",
         interruptible=interruptible,
     )
 
@@ -87,7 +87,7 @@ def _build_say(r: FieldReader, name: str, line: int) -> Node | None:
         value=value,
         variable=variable,
         say_as=SayKind(kind_text),
-        next=r.text("next") or "",
+        next=r.ref("next", "") or "",
     )
 
 
@@ -101,11 +101,13 @@ def _menu_options(r: FieldReader) -> tuple[MenuOption, ...]:
         line = options.key_lines[digit]
         if len(digit) != 1 or digit not in _DIGITS:
             r.problems.append(_problem(r, line, f"{where}: key must be one DTMF digit"))
+        r.ref_lines[digit] = line
         if isinstance(spec, str):
             found.append(MenuOption(digit=digit, target=spec))
         elif isinstance(spec, LineMap):
             sub = FieldReader(spec, source=r.source, where=where)
             target = sub.text("next") or ""
+            r.ref_lines[digit] = sub.line_of("next")
             when = sub.raw("when")
             condition = None if when is None else _condition(sub, "when", when)
             r.problems.extend(sub.finish())
@@ -131,7 +133,7 @@ def _build_menu(r: FieldReader, name: str, line: int) -> Node | None:
         retries=r.integer("retries", 2),
         invalid_prompt=r.optional_text("invalid_prompt"),
         no_input_prompt=r.optional_text("no_input_prompt"),
-        on_failure=r.optional_text("on_failure"),
+        on_failure=r.ref("on_failure", "failure", required=False),
     )
 
 
@@ -166,8 +168,8 @@ def _build_collect(r: FieldReader, name: str, line: int) -> Node | None:
         pattern=pattern,
         retries=r.integer("retries", 2),
         invalid_prompt=r.optional_text("invalid_prompt"),
-        next=r.text("next") or "",
-        on_failure=r.optional_text("on_failure"),
+        next=r.ref("next", "") or "",
+        on_failure=r.ref("on_failure", "failure", required=False),
     )
 
 
@@ -184,7 +186,7 @@ def _build_lookup(r: FieldReader, name: str, line: int) -> Node | None:
         by=by,
         variable=variable,
         timeout=r.number("timeout", 3.0, minimum=0.1),
-        next=r.text("next") or "",
+        next=r.ref("next", "") or "",
     )
 
 
@@ -202,9 +204,10 @@ def _build_branch(r: FieldReader, name: str, line: int) -> Node | None:
         target = sub.text("next") or ""
         r.problems.extend(sub.finish())
         if when is not None:
+            r.ref_lines[when.text] = sub.line_of("next")
             cases.append(Case(when=when, target=target, line=item.line))
     return BranchNode(
-        name=name, line=line, cases=tuple(cases), otherwise=r.text("else") or ""
+        name=name, line=line, cases=tuple(cases), otherwise=r.ref("else", "else") or ""
     )
 
 
@@ -216,7 +219,9 @@ def _build_set(r: FieldReader, name: str, line: int) -> Node | None:
             r.problem("variables", f"{r.where}: {key!r} must be text, number or bool")
             continue
         pairs.append((key, value))
-    return SetNode(name=name, line=line, values=tuple(pairs), next=r.text("next") or "")
+    return SetNode(
+        name=name, line=line, values=tuple(pairs), next=r.ref("next", "") or ""
+    )
 
 
 def _hold_policy(r: FieldReader) -> HoldPolicy:
@@ -246,7 +251,7 @@ def _hold_policy(r: FieldReader) -> HoldPolicy:
 
 def _build_enqueue(r: FieldReader, name: str, line: int) -> Node | None:
     hold = _hold_policy(r)
-    callback = r.optional_text("callback")
+    callback = r.ref("callback", "callback", required=False)
     if hold.offer_after > 0 and callback is None:
         r.problem("hold", f"{r.where}: a callback offer needs a 'callback' node")
     after_call = r.optional_text("after_call")
@@ -258,8 +263,8 @@ def _build_enqueue(r: FieldReader, name: str, line: int) -> Node | None:
         hold=hold,
         max_wait=r.number("max_wait", 0.0),
         callback=callback,
-        on_closed=r.optional_text("on_closed"),
-        on_overflow=r.optional_text("on_overflow"),
+        on_closed=r.ref("on_closed", "closed", required=False),
+        on_overflow=r.ref("on_overflow", "overflow", required=False),
         after_call=None if after_call == "none" else after_call,
     )
 
@@ -286,7 +291,7 @@ def _build_callback(r: FieldReader, name: str, line: int) -> Node | None:
         done_prompts=r.text_list("done_prompts") or default.done_prompts,
         timeout=r.number("timeout", 7.0, minimum=0.5),
         retries=r.integer("retries", 2),
-        on_failure=r.optional_text("on_failure"),
+        on_failure=r.ref("on_failure", "failure", required=False),
     )
 
 
@@ -318,7 +323,7 @@ def _build_survey(r: FieldReader, name: str, line: int) -> Node | None:
         retries=r.integer("retries", 1),
         invalid_prompt=r.optional_text("invalid_prompt"),
         thanks_prompts=r.text_list("thanks_prompts"),
-        next=r.optional_text("next"),
+        next=r.ref("next", "", required=False),
     )
 
 
@@ -342,7 +347,7 @@ def _build_hangup(r: FieldReader, name: str, line: int) -> Node | None:
 
 def _build_subflow(r: FieldReader, name: str, line: int) -> Node | None:
     return SubflowNode(
-        name=name, line=line, flow=r.text("flow") or "", next=r.text("next") or ""
+        name=name, line=line, flow=r.text("flow") or "", next=r.ref("next", "") or ""
     )
 
 

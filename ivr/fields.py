@@ -86,6 +86,7 @@ class FieldReader:
         self.source = source
         self.where = where
         self.problems: list[Problem] = []
+        self.ref_lines: dict[str, int] = {}
         self._used: set[str] = set()
 
     def line_of(self, key: str) -> int:
@@ -123,6 +124,13 @@ class FieldReader:
             self._wrong(key, value, "a non-empty string")
             return default
         return text
+
+    def ref(self, key: str, label: str, *, required: bool = True) -> str | None:
+        """Read a node reference, remembering its line under the edge ``label``."""
+        value = self.text(key) if required else self.optional_text(key)
+        if value is not None:
+            self.ref_lines[label] = self.line_of(key)
+        return value
 
     def optional_text(self, key: str) -> str | None:
         """Read a string that may be absent."""

@@ -29,41 +29,45 @@ from ivr.validate import check_graph, check_prompts, check_references
 FLOW_SUFFIXES = (".yaml", ".yml")
 
 
-def _build_node(
-    name: str, spec: object, source: Path, line: int
-) -> tuple[Node | None, list[Problem]]:
+_Built = tuple[Node | None, list[Problem], dict[str, int]]
+
+
+def _build_node(name: str, spec: object, source: Path, line: int) -> _Built:
+    """Return the node (None when hopeless), its problems and its exits' lines."""
     if not isinstance(spec, LineMap):
         message = f"node {name!r} must be a mapping with a 'kind'"
-        return None, [Problem(file=source, line=line, message=message)]
+        return None, [Problem(file=source, line=line, message=message)], {}
     reader = FieldReader(spec, source=source, where=f"node {name!r}", line=line)
     kind = reader.text("kind")
     if kind is None:
-        return None, reader.problems
+        return None, reader.problems, {}
     builder = BUILDERS.get(kind)
     if builder is None:
         known = ", ".join(sorted(BUILDERS))
-        reader.problem(
-            "kind", f"node {name!r}: unknown node kind {kind!r} (known: {known})"
-        )
-        return None, reader.problems
+        message = f"node {name!r}: unknown node kind {kind!r} (known: {known})"
+        reader.problem("kind", message)
+        return None, reader.problems, {}
     reader.where = f"{kind} node {name!r}"
     node = builder(reader, name, line)
-    return node, reader.finish()
+    return node, reader.finish(), reader.ref_lines
 
 
-def _build_nodes(top: FieldReader) -> dict[str, Node]:
+def _build_nodes(
+    top: FieldReader,
+) -> tuple[dict[str, Node], dict[str, Mapping[str, int]]]:
     raw = top.mapping("nodes", required=True)
     nodes: dict[str, Node] = {}
+    ref_lines: dict[str, Mapping[str, int]] = {}
     for name, spec in (raw or {}).items():
         line = raw.key_lines[name] if raw else 1
-        node, problems = _build_node(name, spec, top.source, line)
+        node, problems, ref_lines[name] = _build_node(name, spec, top.source, line)
         top.problems.extend(problems)
         # A node that failed to build stays as a bare placeholder so references
         # to it are not reported a second time; the flow is invalid anyway.
         nodes[name] = node if node is not None else Node(name=name, line=line)
     if raw is not None and not raw:
         top.problem("nodes", "flow has no nodes")
-    return nodes
+    return nodes, ref_lines
 
 
 def check_flow(
@@ -97,7 +101,7 @@ def _read_flow(
     start = top.text("start") or ""
     languages = top.text_list("languages") or ("en",)
     description = top.text("description", default="") or ""
-    nodes = _build_nodes(top)
+    nodes, ref_lines = _build_nodes(top)
     problems.extend(top.finish())
     flow = Flow(
         name=path.stem,
@@ -106,6 +110,7 @@ def _read_flow(
         nodes=MappingProxyType(nodes),
         languages=languages,
         description=description,
+        ref_lines=MappingProxyType(ref_lines),
     )
     problems.extend(check_graph(flow))
     if prompts_dir is not None:

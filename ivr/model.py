@@ -320,6 +320,14 @@ class Flow:
     nodes: Mapping[str, Node]
     languages: tuple[str, ...] = ("en",)
     description: str = ""
+    ref_lines: Mapping[str, Mapping[str, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Node -> edge label -> line of the reference (for messages)."""
+
+    def line_of_edge(self, node: Node, label: str) -> int:
+        """Return the line where ``node``'s exit ``label`` is written."""
+        return self.ref_lines.get(node.name, {}).get(label, node.line)
 
     def prompts(self) -> tuple[tuple[int, str], ...]:
         """Return ``(line, prompt)`` for every prompt file the flow plays."""

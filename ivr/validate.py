@@ -45,7 +45,7 @@ def _node_problems(flow: Flow, node: Node) -> list[Problem]:
     problems = [
         _at(
             flow,
-            node.line,
+            flow.line_of_edge(node, label),
             f"node {node.name!r}: {label or 'next'} -> {target!r} points to no node",
         )
         for label, target in node.edges()

@@ -79,7 +79,38 @@ def test_next_pointing_nowhere(tmp_path: Path) -> None:
             next: nowhere
         """,
     )
-    assert found == [(3, "node 'a': next -> 'nowhere' points to no node")]
+    assert found == [(6, "node 'a': next -> 'nowhere' points to no node")]
+
+
+def test_exits_pointing_nowhere_are_reported_where_they_are_written(
+    tmp_path: Path,
+) -> None:
+    found = problems_of(
+        tmp_path,
+        """
+        start: m
+        nodes:
+          m:
+            kind: menu
+            prompt: p
+            options:
+              "1": bye
+              "2": {next: gone}
+              "3": lost
+            on_failure: missing
+          bye:
+            kind: branch
+            cases:
+              - when: x
+                next: void
+            else: bye2
+          bye2: {kind: hangup}
+        """,
+    )
+    assert [line for line, _ in found] == [8, 9, 10, 15]
+    assert found[0][1] == "node 'm': 2 -> 'gone' points to no node"
+    assert found[2][1] == "node 'm': failure -> 'missing' points to no node"
+    assert found[3][1] == "node 'bye': x -> 'void' points to no node"
 
 
 def test_unreachable_node(tmp_path: Path) -> None:
@@ -311,7 +342,7 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(IvrScriptError) as caught:
         load_flows(tmp_path)
     messages = [str(problem) for problem in caught.value.problems]
-    assert any(m.startswith(f"{tmp_path / 'one.yaml'}:3:") for m in messages)
+    assert any(m.startswith(f"{tmp_path / 'one.yaml'}:6:") for m in messages)
     assert any("unknown node kind 'teleport'" in m for m in messages)
     assert any("flow 'missing' does not exist" in m for m in messages)
     assert str(tmp_path / "two.yaml") in str(caught.value)
