@@ -209,12 +209,17 @@ async def _web(settings: Settings, center: CallCenter) -> AsyncIterator[str]:
         yield "(disabled)"
         return
     from callcenter.web.app import create_app, start_web  # noqa: PLC0415
+    from crm_link.reporting import ReportingReader  # noqa: PLC0415
 
+    reports = ReportingReader.from_url(settings.database_url())
     try:
         runner = await start_web(
-            create_app(center.counters), settings.web.host, settings.web.port
+            create_app(center, settings, reports=reports),
+            settings.web.host,
+            settings.web.port,
         )
     except OSError as exc:
+        await reports.aclose()
         raise ServeError(str(exc)) from exc
     port = settings.web.port
     for address in runner.addresses:
@@ -224,3 +229,4 @@ async def _web(settings: Settings, center: CallCenter) -> AsyncIterator[str]:
         yield f"http://{settings.web.host}:{port}/"
     finally:
         await runner.cleanup()
+        await reports.aclose()
