@@ -55,6 +55,10 @@ _ORIGINATE_REASONS = {
 
 def translate(event: Event, registry: ChannelRegistry, now: float) -> list[DomainEvent]:
     """Return the domain events ``event`` means, updating ``registry``."""
+    leg = registry.leg(event.uniqueid)
+    channel = event.get("Channel")
+    if leg is not None and channel and channel != leg.name:
+        leg.name = channel  # masquerades, and callbacks named by Uniqueid so far
     rule = _RULES.get(event.name.lower())
     return rule(event, registry, now) if rule is not None else []
 
