@@ -118,6 +118,15 @@ class CallCenter:
                         self.bus.publish(output)  # type: ignore[arg-type]
 
 
+def make_pbx(settings: Settings, clock: Clock) -> PbxPort:
+    """Build the configured PBX: the simulation, or Asterisk over AMI + FastAGI."""
+    if settings.pbx.kind == "asterisk":
+        from callcenter.pbx.asterisk import AsteriskPbx  # noqa: PLC0415 - optional
+
+        return AsteriskPbx(settings.pbx, clock)
+    return SimulatedPbx(TrafficModel(settings.simulation), clock)
+
+
 def make_call_center(
     settings: Settings,
     *,
@@ -132,7 +141,7 @@ def make_call_center(
     bus.add_listener(counters)
     switchboard = build_switchboard(settings)
     if pbx is None:
-        pbx = SimulatedPbx(TrafficModel(settings.simulation), clock)
+        pbx = make_pbx(settings, clock)
     services = services or InMemoryServices()
 
     def take_over(request: TakeOverAgent) -> None:
