@@ -112,7 +112,10 @@ def _banner(
     pbx = (
         "simulated PBX"
         if settings.pbx.kind == "simulated"
-        else f"Asterisk at {settings.pbx.host}:{settings.pbx.port}"
+        else (
+            f"Asterisk AMI at {settings.pbx.host}:{settings.pbx.port}, FastAGI on "
+            f"{settings.pbx.agi_host}:{settings.pbx.agi_port}"
+        )
     )
     embedded = " (embedded)" if settings.mqtt.embedded else ""
     lines = [
@@ -170,7 +173,10 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
 
 
 async def _run(center: CallCenter, stop: asyncio.Event, duration: float | None) -> None:
-    await center.pbx.start()
+    try:
+        await center.pbx.start()
+    except CallCenterError as exc:  # Asterisk refused, unreachable, AGI port taken
+        raise ServeError(f"PBX: {exc}") from exc
     center.log_in_simulated_agents()
     task = asyncio.create_task(center.runtime.run(), name="runtime")
     try:
