@@ -140,6 +140,20 @@ class SessionCore:
         self._on_deadline = on_deadline
         self._hops = 0
 
+    def _media_in_flight(self) -> bool:
+        """Whether a play or collect command is still waiting for its completion."""
+        return self._wait is not None and self._wait[0] in (
+            PromptFinished,
+            DigitsCollected,
+        )
+
+    def _after_media_in_flight(self, then: Callable[[float], list[IvrOutput]]) -> None:
+        """Replace what follows the command in flight (its completion runs ``then``)."""
+        if self._wait is not None:
+            self._wait = (self._wait[0], lambda _inp, at: then(at))
+        self._deadline = None
+        self._on_deadline = None
+
     def _clear_wait(self) -> None:
         self._wait = None
         self._deadline = None

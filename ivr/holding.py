@@ -201,13 +201,10 @@ class Holding(Dialogs):
         sends a second media command before the first completed.
         """
         target = self._current().node.on_closed
-        if self._wait is not None and self._wait[0] is not HoldInterrupted:
-            kind = self._wait[0]
-            self._wait = (
-                kind,
-                lambda _inp, at: self._leave(Outcome.CLOSED, target, at),
+        if self._media_in_flight():
+            self._after_media_in_flight(
+                lambda at: self._leave(Outcome.CLOSED, target, at)
             )
-            self._deadline = self._on_deadline = None
             return []
         self._clear_wait()
         return self._leave(Outcome.CLOSED, target, now)
@@ -242,13 +239,21 @@ class Holding(Dialogs):
     # --- the agent --------------------------------------------------------------------
 
     def _agent_ringing(self, now: float) -> list[IvrOutput]:
+        """Stop holding at once; a command in flight ends unanswered."""
         del now
-        self._clear_wait()
         self._current().with_agent = True
+        if self._media_in_flight():
+            self._after_media_in_flight(lambda _at: [])
+        else:
+            self._clear_wait()
         return []
 
     def _agent_no_answer(self, now: float) -> list[IvrOutput]:
+        """Back to holding (after the command in flight, if one still plays)."""
         self._current().with_agent = False
+        if self._media_in_flight():
+            self._after_media_in_flight(self._hold)
+            return []
         return self._hold(now)
 
     def _agent_left(self, now: float) -> list[IvrOutput]:

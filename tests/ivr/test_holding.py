@@ -356,3 +356,13 @@ def test_an_open_status_nobody_asked_for_is_ignored(tmp_path: Path) -> None:
     call = queued_call(tmp_path)
     enter(call)
     assert call.send(QueueStatus(position=1, ewt_seconds=5)) == []
+
+
+def test_no_answer_during_a_prompt_resumes_music_after_it(tmp_path: Path) -> None:
+    call = queued_call(tmp_path)
+    call.start()
+    call.send(QueueStatus(position=3, ewt_seconds=120))  # announcement playing
+    call.send(AgentRinging(at=call.now, call_id=CALL, agent_id=AGENT))
+
+    assert call.send(AgentNoAnswer(at=call.now, call_id=CALL, agent_id=AGENT)) == []
+    assert call.finished_prompt() == [StartHold(call_id=CALL, moh_class="jazz")]
