@@ -165,6 +165,10 @@ def check_prompts(flow: Flow, prompts_dir: Path) -> list[Problem]:
     problems = []
     for language in flow.languages:
         base = prompts_dir / language
+        if not base.is_dir():
+            message = f"language {language!r} has no prompts directory {base}"
+            problems.append(_at(flow, 1, message))
+            continue
         for line, prompt in flow.prompts():
             if not any((base / f"{prompt}{ext}").is_file() for ext in SOUND_EXTENSIONS):
                 message = f"prompt {prompt!r} has no sound file under {base}"

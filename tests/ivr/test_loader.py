@@ -156,6 +156,13 @@ def test_prompt_files_are_checked_per_language(tmp_path: Path) -> None:
     assert "zh" in found[0][1]
 
 
+def test_a_missing_language_directory_is_one_problem(tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    found = problems_of(tmp_path, GOOD, prompts_dir=prompts)
+    assert found == [(1, f"language 'en' has no prompts directory {prompts / 'en'}")]
+
+
 def test_loop_with_no_way_out(tmp_path: Path) -> None:
     found = problems_of(
         tmp_path,
