@@ -172,3 +172,21 @@ def test_graph_writes_mermaid_or_dot(runner: CliRunner, tmp_path: Path) -> None:
 def test_reload_explains_sighup(runner: CliRunner) -> None:
     result = runner.invoke(ivr_group, ["reload"])
     assert "SIGHUP" in result.output
+
+
+@pytest.mark.parametrize("flow", ["main", "hotel", "travel", "survey"])
+def test_every_sample_flow_runs(runner: CliRunner, flow: str) -> None:
+    args = [
+        "run",
+        flow,
+        "--dir",
+        str(SAMPLES),
+        "--dtmf",
+        "1,1,5,5,5",
+        "--agent-after",
+        "20",
+    ]
+    result = runner.invoke(ivr_group, args)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith("outcome: ")
