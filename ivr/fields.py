@@ -200,8 +200,11 @@ class FieldReader:
         return None if value is _MISSING else value
 
     def finish(self, *, ignore: frozenset[str] = frozenset()) -> list[Problem]:
-        """Report unknown fields and return every problem found."""
+        """Report unknown fields and return every problem found.
+
+        Keys starting with ``x-`` are the author's own (e.g. YAML anchors to reuse).
+        """
         for key in self.data:
-            if key not in self._used and key not in ignore:
+            if key not in self._used and key not in ignore and not key.startswith("x-"):
                 self.problem(key, f"{self.where}: unknown field {key!r}")
         return self.problems

@@ -250,6 +250,28 @@ def test_unknown_and_missing_fields(tmp_path: Path) -> None:
     assert (5, "play node 'a': unknown field 'promts'") in found
 
 
+def test_anchors_under_x_keys_can_share_settings(tmp_path: Path) -> None:
+    flow = load_flow(
+        write_flow(
+            tmp_path,
+            """
+            x-hold: &hold {announce_every: 30, offer_after: 60}
+            start: q
+            nodes:
+              q:
+                kind: enqueue
+                queue: reservations
+                hold: {<<: *hold, moh: jazz}
+                callback: cb
+              cb: {kind: callback}
+            """,
+        )
+    )
+    queue = flow.nodes["q"]
+    assert isinstance(queue, EnqueueNode)
+    assert (queue.hold.moh_class, queue.hold.announce_every) == ("jazz", 30)
+
+
 def test_duplicate_node_names(tmp_path: Path) -> None:
     found = problems_of(tmp_path, GOOD + "  bye:\n    kind: hangup\n")
     assert (9, "duplicate key 'bye'") in found
