@@ -140,7 +140,7 @@ class ConsoleApi:
         reply = await self._center.runtime.command(command)
         if reply.ok and name in _CALL_STATE_AFTER | {"transfer": ""}:
             state = _CALL_STATE_AFTER.get(name) or (
-                "consulting" if text.get("mode") == "consult" else "talking"
+                "consulting" if text.get("mode") == "consult" else "ended"
             )
             self.desks.set_call_state(agent_id, CallId(text.get("call_id", "")), state)
         result = {"ok": reply.ok, "code": reply.code, "message": reply.message}
