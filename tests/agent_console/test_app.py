@@ -1,0 +1,255 @@
+"""The console driven with Pilot against a real call center in virtual time."""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Select, Static
+
+from agent_console.app import AgentConsoleApp
+from agent_console.backend import InProcessBackend
+from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
+from agent_console.widgets.status_bar import LinkBanner
+from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti
+
+
+def in_process(cti: Cti, agent: str = "1001") -> InProcessBackend:
+    def attach(sink: Callable[[bytes], None]) -> Callable[[], None]:
+        return cti.attach_console(agent, lambda _agent, payload: sink(payload))
+
+    return InProcessBackend(agent, cti.api.handle, attach)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def console(cti: Cti) -> AsyncIterator[tuple[AgentConsoleApp, InProcessBackend]]:
+    backend = in_process(cti)
+    yield AgentConsoleApp(backend, clock=lambda: NOW), backend
+    await backend.close()
+
+
+async def until(pilot: Pilot[Any], check: Callable[[], bool], limit: float = 5) -> None:
+    async with asyncio.timeout(limit):
+        while not check():
+            await pilot.pause(0.01)
+
+
+async def press_button(pilot: Pilot[Any], app: AgentConsoleApp, name: str) -> None:
+    app.screen.query_one(f"#{name}", Button).press()
+    await pilot.pause()
+
+
+def text(app: AgentConsoleApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def log_in(pilot: Pilot[Any], app: AgentConsoleApp) -> None:
+    await until(pilot, lambda: app.desk.name != "")
+    await pilot.press("l", *"1234", "enter")
+    await until(pilot, lambda: app.desk.state == "available")
+
+
+async def talking(
+    pilot: Pilot[Any], app: AgentConsoleApp, cti: Cti, number: str
+) -> None:
+    await cti.ring(number)
+    await until(pilot, lambda: bool(app.desk.record()))
+    await pilot.press("a")
+    await cti.step_until(lambda: (app.desk.call or {}).get("state") == "talking")
+    await until(pilot, lambda: "TALKING" in text(app, "#call-line"))
+
+
+async def test_login_pause_with_a_reason_and_ready(console: Any) -> None:
+    app, _ = console
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, app)
+        assert "READY" in text(app, "#agent-state")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # lunch
+        await until(pilot, lambda: app.desk.state == "paused")
+        assert app.desk.reason == "lunch"
+        assert "NOT READY (lunch)" in text(app, "#agent-state")
+        await pilot.press("r")
+        await until(pilot, lambda: app.desk.state == "available")
+        await pilot.press("o")
+        await until(pilot, lambda: app.desk.state == "logged_out")
+
+
+async def test_wrong_pin_is_refused(console: Any) -> None:
+    app, _ = console
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.desk.name != "")
+        await pilot.press("l", *"9999", "enter")
+        await pilot.pause(0.1)
+        assert app.desk.state == "logged_out"
+
+
+async def test_screen_pop_of_a_known_caller_before_answering(
+    console: Any, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(VIP, digits="482913")
+        await until(pilot, lambda: "王芳" in text(app, "#card"))
+        assert "VIP" in text(app, "#card")
+        assert "VIP" in text(app, "#alerts")
+        assert "booking_reference=482913" in text(app, "#ivr-line")
+        assert not app.query_one("#btn-answer").disabled
+        assert app.query_one("#btn-hold").disabled
+
+
+async def test_urgent_complaint_alert_and_complaints_table(
+    console: Any, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(URGENT)
+        await until(pilot, lambda: "李强" in text(app, "#card"))
+        assert "URGENT COMPLAINT" in text(app, "#alerts")
+        assert app.query_one("#complaints").row_count >= 1  # type: ignore[attr-defined]
+
+
+async def test_unknown_caller_becomes_a_customer_with_one_key(
+    console: Any, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(STRANGER)
+        await until(pilot, lambda: "Unknown caller" in text(app, "#card"))
+        await pilot.press("n")
+        await until(pilot, lambda: "Caller +8613312345678" in text(app, "#card"))
+
+
+async def test_ambiguous_caller_the_agent_picks_one(console: Any, cti: Cti) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(SHARED)
+        await until(pilot, lambda: "share this number" in text(app, "#card"))
+        first = app.desk.customer()["name"]
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.desk.customer()["name"] != first)
+        assert app.desk.customer()["name"] in text(app, "#card")
+
+
+async def test_answer_hold_resume_transfer_and_wrap_up(console: Any, cti: Cti) -> None:
+    app, _ = console
+    cti.log_in_simulated("1002")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await talking(pilot, app, cti, VIP)
+        call_id = app.desk.call["call_id"]
+        await pilot.press("h")
+        await until(pilot, lambda: cti.sim.is_held(call_id))
+        await until(pilot, lambda: "HELD" in text(app, "#call-line"))
+        await pilot.press("h")
+        await until(pilot, lambda: not cti.sim.is_held(call_id))
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#target", Input).value = "complaints"
+        await press_button(pilot, app, "go")
+        await until(pilot, lambda: app.desk.state == "wrap_up")
+        assert "wrap-up ends in" in text(app, "#state-clock")
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#disposition", Select).value = "transferred"
+        app.screen.query_one("#callback", Input).value = "tomorrow"
+        await press_button(pilot, app, "save")
+        await pilot.pause()
+        assert "2026-01-31 14:30" in str(
+            app.screen.query_one("#callback-error", Static).render()
+        )
+        app.screen.query_one("#callback", Input).value = "2026-01-06 10:00"
+        await press_button(pilot, app, "save")
+        await until(pilot, lambda: app.desk.call is None)
+
+
+async def test_hang_up_then_wrap_up_is_stored(console: Any, cti: Cti) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await talking(pilot, app, cti, VIP)
+        call_id = app.desk.call["call_id"]
+        await pilot.press("x")
+        await until(pilot, lambda: app.desk.state == "wrap_up")
+        await until(pilot, lambda: app.desk.call["state"] == "ended")
+        await pilot.press("w")
+        await pilot.pause()
+        await press_button(pilot, app, "save")
+        await pilot.pause()
+        assert "choose a disposition" in str(
+            app.screen.query_one("#disposition-error", Static).render()
+        )
+        app.screen.query_one("#disposition", Select).value = "resolved"
+        app.screen.query_one("#notes", Input).value = "room changed"
+        await press_button(pilot, app, "save")
+        await until(pilot, lambda: app.desk.call is None)
+        crm = cti.api._crm
+        assert crm is not None
+        assert await crm.save_wrap_up(
+            call_id, disposition="resolved", notes="room changed"
+        )
+
+
+async def test_a_complaint_is_logged_and_advanced(console: Any, cti: Cti) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await talking(pilot, app, cti, VIP)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ComplaintScreen))
+        form = app.screen
+        await press_button(pilot, app, "save")
+        await pilot.pause()
+        assert "choose a category" in str(
+            form.query_one("#category-error", Static).render()
+        )
+        form.query_one("#category", Select).value = "room"
+        form.query_one("#severity", Select).value = "urgent"
+        await pilot.pause()
+        assert "deadline 2026-01-05 12:00" in str(
+            form.query_one("#severity-error", Static).render()
+        )
+        form.query_one("#description", Input).value = "Air conditioning broken in 1203"
+        form.query_one("#department", Select).value = "housekeeping"
+        await press_button(pilot, app, "save")
+        await until(pilot, lambda: isinstance(app.screen, ComplaintDetailScreen))
+        detail = app.screen
+        assert "received" in str(detail.query_one("Label").render())
+        detail.query_one("#to_state", Select).value = "recorded"
+        detail.query_one("#comment", Input).value = "guest moved"
+        await press_button(pilot, app, "advance")
+        await until(
+            pilot,
+            lambda: (
+                app.screen is not detail
+                and isinstance(app.screen, ComplaintDetailScreen)
+            ),
+        )
+        assert "guest moved" in str(app.screen.query_one("#trail", Static).render())
+
+
+async def test_lost_link_refuses_commands_and_resyncs(console: Any, cti: Cti) -> None:
+    app, backend = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        backend.set_link(up=False)
+        await until(pilot, lambda: app.query_one(LinkBanner).display)
+        assert "LOST" in str(app.query_one(LinkBanner).render())
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.desk.state == "available"  # refused, not queued
+        await cti.ring(VIP)  # rings while the console is away
+        assert app.desk.call is None
+        backend.set_link(up=True)
+        await until(pilot, lambda: not app.query_one(LinkBanner).display)
+        await until(pilot, lambda: "王芳" in text(app, "#card"))
+        assert app.desk.call["state"] == "ringing"
