@@ -49,6 +49,7 @@ class Outcome(StrEnum):
     MENU_FAILED = "menu_failed"
     INPUT_FAILED = "input_failed"
     LOOP = "loop_aborted"
+    FLOW_MISSING = "flow_missing"
 
 
 @dataclass(slots=True)
@@ -263,7 +264,9 @@ class SessionCore:
     def _call_flow(
         self, name: str, now: float, on_return: Callable[[float], list[IvrOutput]]
     ) -> list[IvrOutput]:
-        flow = self._flows[name]
+        flow = self._flows.get(name)
+        if flow is None:  # validated on load; only a caller-supplied mapping lacks it
+            return self._hang_up(now, Outcome.FLOW_MISSING.value)
         self._frames.append(Frame(flow=flow, on_return=on_return))
         return self._enter(flow.start, now)
 

@@ -260,6 +260,6 @@ class Holding(Dialogs):
         node = self._current().node
         self._queue = None
         self._outcome_hint = Outcome.ANSWERED.value
-        if node.after_call is None or node.after_call not in self._flows:
+        if node.after_call is None:
             return self._hang_up(now)
         return self._call_flow(node.after_call, now, self._hang_up)

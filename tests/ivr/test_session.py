@@ -322,3 +322,21 @@ def test_variables_are_read_only_and_language_defaults_to_the_flow(
     assert call.session.variables["caller_number"] == CALLER
     with pytest.raises(TypeError):
         call.session.variables["x"] = 1  # type: ignore[index]
+
+
+def test_a_subflow_missing_from_the_session_hangs_up(tmp_path: Path) -> None:
+    flow = make_flow(
+        tmp_path,
+        """
+        start: go
+        nodes:
+          go: {kind: subflow, flow: elsewhere, next: bye}
+          bye: {kind: hangup}
+        """,
+    )
+    call = Call(flow)  # only this flow is known to the session
+    outputs = call.start()
+
+    assert outputs[-1] == IvrFinished(
+        call_id=CALL, outcome="flow_missing", path=("go",)
+    )
