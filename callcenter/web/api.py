@@ -164,6 +164,16 @@ async def audit(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+@routes.get("/api/stats")
+async def public_counts(request: web.Request) -> web.Response:
+    """Return the center's aggregate counts (no names, no numbers), without log-in.
+
+    Kept public for health checks and ``callcenter up``'s smoke test; the server
+    binds to 127.0.0.1 unless configured otherwise.
+    """
+    return web.json_response(request.app[STATE].center.counters.snapshot())
+
+
 @routes.get("/healthz")
 async def health(request: web.Request) -> web.Response:
     """Answer liveness probes."""

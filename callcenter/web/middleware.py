@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 IDENTITY = web.RequestKey("identity", Identity)
-PUBLIC = ("/login", "/static/", "/healthz", "/api/openapi.json", "/favicon.ico")
+PUBLIC = ("/login", "/static/", "/healthz", "/api/openapi.json", "/api/stats")
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 _CODES = {
     400: "bad_request",

@@ -143,6 +143,13 @@ def _paths() -> Json:
                 },
             },
         },
+        "/api/stats": {
+            "get": {
+                "summary": "Aggregate counts, public (health checks)",
+                "security": [],
+                "responses": {"200": _json(_OBJECT)},
+            }
+        },
         "/api/v1/queues": {"get": _get("Live figures of every queue", _ARRAY)},
         "/api/v1/queues/{name}": {
             "get": _get(
