@@ -14,15 +14,16 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from callcenter.center import CallCenter, make_call_center
 from callcenter.core.crm_services import CrmServices
-from callcenter.core.messages import AgentCommand
-from callcenter.domain.ids import AgentId
 from callcenter.errors import CallCenterError
 from callcenter.logconfig import configure_logging
 from callcenter.settings import Settings
+
+if TYPE_CHECKING:
+    from crm_link.service import CrmService
 
 logger = logging.getLogger(__name__)
 
@@ -56,28 +57,6 @@ def _redact(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
-
-
-def command_handler(center: CallCenter) -> Any:
-    """Return the MQTT command handler that feeds agent commands to the runtime."""
-
-    async def handle(agent_id: AgentId, body: dict[str, Any]) -> dict[str, Any]:
-        args = {str(k): str(v) for k, v in (body.get("args") or {}).items()}
-        command = AgentCommand(
-            agent_id=agent_id,
-            command=str(body.get("command", "")),
-            args=args,
-            request_id=str(body.get("request_id", "")),
-        )
-        reply = await center.runtime.command(command)
-        return {
-            "ok": reply.ok,
-            "code": reply.code,
-            "message": reply.message,
-            "state": reply.state,
-        }
-
-    return handle
 
 
 @contextlib.asynccontextmanager
@@ -157,7 +136,7 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
     try:
         async with (
             _broker(settings) as mqtt_port,
-            _bridge(settings, center, mqtt_port),
+            _bridge(settings, center, mqtt_port, crm),
             _web(settings, center) as web,
         ):
             print(_banner(settings, center, web, mqtt_port, log_path), flush=True)
@@ -196,17 +175,21 @@ async def _run(center: CallCenter, stop: asyncio.Event, duration: float | None) 
 
 @contextlib.asynccontextmanager
 async def _bridge(
-    settings: Settings, center: CallCenter, port: int
+    settings: Settings, center: CallCenter, port: int, crm: "CrmService"
 ) -> AsyncIterator[None]:
+    """Serve the agent consoles (``ConsoleApi``) and the bus over MQTT."""
+    from callcenter.console_api import ConsoleApi  # noqa: PLC0415
     from callcenter.mqtt.bridge import MqttBridge  # noqa: PLC0415
 
     mqtt = settings.mqtt.model_copy(update={"port": port})
-    bridge = MqttBridge(center.bus, mqtt, command_handler=command_handler(center))
+    api = ConsoleApi(center, crm=crm)
+    bridge = MqttBridge(center.bus, mqtt, command_handler=api.handle)
     await bridge.start()
     try:
         yield
     finally:
         await bridge.stop()
+        api.close()
 
 
 @contextlib.asynccontextmanager
