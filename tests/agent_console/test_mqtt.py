@@ -29,7 +29,7 @@ async def test_login_and_screen_pop_over_mqtt_survive_a_broker_restart(
     broker = EmbeddedBroker(port=0)
     await broker.start()
     settings = MqttSettings(port=broker.port)
-    bridge = MqttBridge(cti.center.bus, settings, command_handler=cti.api.handle)  # type: ignore[arg-type]
+    bridge = MqttBridge(cti.center.bus, settings, command_handler=cti.api.handle)
     await bridge.start()
     backend = MqttBackend("1001", MqttAddress(port=broker.port), retry=(0.05, 0.2))
     app = AgentConsoleApp(backend, pin="1234", clock=lambda: NOW)
