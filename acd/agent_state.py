@@ -8,7 +8,7 @@ reports an answer (ON_CALL) or a miss (back to AVAILABLE, or PAUSED with reason
 "no-answer" after ``max_no_answer`` misses in a row); a ring can also be cancelled
 (the caller hung up, another agent answered a ring-all call): back to AVAILABLE.
 When the talk ends the agent does after-call work (WRAP_UP) until the wrap-up timer
-or ``EndWrapUp``/``SetReady``; then AVAILABLE.
+or ``EndWrapUp``/``SetReady``; then AVAILABLE (at once when wrap-up is zero).
 
 ``Pause`` and ``LogOut`` while RINGING or ON_CALL do not interrupt the call: they are
 *deferred* and applied when the agent would next become AVAILABLE. Every other pair
@@ -39,6 +39,7 @@ class Trigger(StrEnum):
     MISS_LIMIT = "miss_limit"
     CANCEL = "cancel"
     TALK_END = "talk_end"
+    TALK_END_NO_WRAP = "talk_end_no_wrap"
     WRAP_END = "wrap_end"
 
 
@@ -66,6 +67,7 @@ TRANSITIONS: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.RINGING, T.MISS_LIMIT): S.PAUSED,
     (S.RINGING, T.CANCEL): S.AVAILABLE,
     (S.ON_CALL, T.TALK_END): S.WRAP_UP,
+    (S.ON_CALL, T.TALK_END_NO_WRAP): S.AVAILABLE,
     (S.WRAP_UP, T.WRAP_END): S.AVAILABLE,
     **{(state, T.LOGIN): state for state in _LOGGED_IN},
     **{(state, T.LOGIN_PAUSED): state for state in _LOGGED_IN},

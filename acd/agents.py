@@ -4,15 +4,13 @@ The state table of ``acd.agent_state`` decides what is legal; a pause or logout
 during a call is deferred until the call (and wrap-up) would end.
 """
 
-from acd import calls, escalation, routing
-from acd.actions import QueueEmpty
+from acd import calls, routing
 from acd.agent_state import Trigger, is_deferred, next_state
 from acd.core import Core, set_state
 from acd.errors import UnknownQueueError
 from acd.inputs import AddToQueue, LogIn, LogOut, Pause, RemoveFromQueue, SetPenalty
 from acd.models import AgentRecord
-from acd.stats import Counter
-from callcenter.domain.events import AgentState, CallOutcome
+from callcenter.domain.events import AgentState
 from callcenter.domain.ids import QueueName
 
 
@@ -49,9 +47,7 @@ def _leave_service(
         return
     agent.wrap_queue = None
     set_state(core, agent, target, reason=reason)
-    if target == AgentState.LOGGED_OUT:
-        escalation.release_reservations(core, agent.agent_id)
-    empty_check(core, list(agent.queues))
+    calls.after_leaving(core, agent)
 
 
 def ready(core: Core, agent: AgentRecord) -> None:
@@ -111,19 +107,4 @@ def remove_from_queue(core: Core, agent: AgentRecord, cmd: RemoveFromQueue) -> N
     if available:
         agent.token += 1
         core.pool.add(agent)
-    empty_check(core, [cmd.queue])
-
-
-def empty_check(core: Core, queues: list[QueueName]) -> None:
-    """Withdraw the callers of ``leave_when_empty`` queues nobody staffs any more."""
-    for queue in queues:
-        if not core.queues[queue].leave_when_empty or core.staffed(queue) > 0:
-            continue
-        for call in list(core.present[queue].values()):
-            if call.callback_number:
-                continue
-            freed = calls.detach(core, call)
-            core.stats[queue].add(core.now, Counter.TURNED_AWAY)
-            core.out.append(QueueEmpty(call_id=call.call_id, queue=queue))
-            calls.finish(core, call, CallOutcome.OVERFLOWED, reason="empty")
-            calls.serve_all(core, freed)
+    calls.empty_check(core, [cmd.queue])

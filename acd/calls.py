@@ -181,10 +181,36 @@ def cancel_rings(core: Core, call: QueuedCall) -> list[AgentRecord]:
 
 
 def serve_all(core: Core, agents: list[AgentRecord]) -> None:
-    """Let freed agents pick up waiting calls."""
+    """Let freed agents pick up waiting calls (or apply the effects of leaving)."""
     for agent in agents:
         if agent.state == AgentState.AVAILABLE:
             routing.serve_agent(core, agent)
+        elif agent.state in (AgentState.PAUSED, AgentState.LOGGED_OUT):
+            after_leaving(core, agent)
+
+
+def after_leaving(core: Core, agent: AgentRecord) -> None:
+    """An agent paused or logged out: release reservations, check empty queues."""
+    if agent.state == AgentState.LOGGED_OUT:
+        for call in core.reserved.pop(agent.agent_id, []):
+            call.reserved_for = None
+            core.lines[call.queue].add(call)
+            routing.offer_call(core, call)
+    empty_check(core, list(agent.queues))
+
+
+def empty_check(core: Core, queues: list[QueueName]) -> None:
+    """Withdraw the callers of ``leave_when_empty`` queues nobody staffs any more."""
+    for queue in queues:
+        if not core.queues[queue].leave_when_empty or core.staffed(queue) > 0:
+            continue
+        for call in list(core.present[queue].values()):
+            if call.callback_number:
+                continue
+            detach(core, call)
+            core.stats[queue].add(core.now, Counter.TURNED_AWAY)
+            core.out.append(QueueEmpty(call_id=call.call_id, queue=queue))
+            finish(core, call, CallOutcome.OVERFLOWED, reason="empty")
 
 
 def detach(core: Core, call: QueuedCall) -> list[AgentRecord]:
@@ -296,13 +322,14 @@ def end_talk(core: Core, call: QueuedCall) -> None:
     wrap = agent.config.wrap_up
     if wrap is None:
         wrap = core.queues[call.queue].wrap_up
+    if wrap <= 0:
+        settle(core, agent, Trigger.TALK_END_NO_WRAP, reset_idle=True)
+        serve_all(core, [agent])
+        return
     agent.wrap_queue = call.queue
     set_state(core, agent, AgentState.WRAP_UP, call_id=call.call_id)
     agent.call_id = None
-    if wrap > 0:
-        core.timers.add(core.now + wrap, TimerKind.WRAP, agent.agent_id, agent.token)
-    else:
-        end_wrap_up(core, agent)
+    core.timers.add(core.now + wrap, TimerKind.WRAP, agent.agent_id, agent.token)
 
 
 def end_wrap_up(core: Core, agent: AgentRecord) -> None:

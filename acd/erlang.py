@@ -121,14 +121,17 @@ def erlang_a(
     logs = [0.0]
     for n in range(1, agents + 1):
         logs.append(logs[-1] + math.log(lam / (n * mu)))
-    k = 0
+    # Past N the weights shrink by lam / (N*mu + k*theta) per caller; stop once that
+    # ratio is below 1 and the tail is e^-40 below the peak.
+    peak, k = max(logs), 0
     while True:
         k += 1
-        logs.append(logs[-1] + math.log(lam / (agents * mu + k * theta)))
-        if logs[-1] < max(logs) - 50.0 and k * theta > lam:
+        ratio = lam / (agents * mu + k * theta)
+        logs.append(logs[-1] + math.log(ratio))
+        peak = max(peak, logs[-1])
+        if ratio < 1.0 and logs[-1] < peak - 40.0:
             break
-    top = max(logs)
-    weights = [math.exp(v - top) for v in logs]
+    weights = [math.exp(v - peak) for v in logs]
     total = sum(weights)
     probs = [w / total for w in weights]
     prob_wait = sum(probs[agents:])

@@ -17,7 +17,7 @@ from acd.stats import Counter
 from acd.timers import TimerKind
 from callcenter.domain.commands import CancelRing
 from callcenter.domain.events import CallOutcome
-from callcenter.domain.ids import AgentId, QueueName
+from callcenter.domain.ids import QueueName
 
 
 def in_line(core: Core, call: QueuedCall) -> bool:
@@ -40,12 +40,6 @@ def reservation_over(core: Core, call: QueuedCall) -> None:
     call.reserved_for = None
     core.lines[call.queue].add(call)
     routing.offer_call(core, call)
-
-
-def release_reservations(core: Core, agent_id: AgentId) -> None:
-    """The preferred agent logged out: their reserved calls join the line."""
-    for call in list(core.reserved.get(agent_id, ())):
-        reservation_over(core, call)
 
 
 def retry_callback(core: Core, call: QueuedCall) -> None:

@@ -71,11 +71,10 @@ class AgentRecord:
     pending_reason: str = ""
     token: int = 0  # bumped on every offer, wrap-up and availability change
     wrap_queue: QueueName | None = None
+    agent_id: AgentId = field(init=False)
 
-    @property
-    def agent_id(self) -> AgentId:
-        """The agent's id."""
-        return self.config.agent_id
+    def __post_init__(self) -> None:
+        self.agent_id = self.config.agent_id
 
     @property
     def skill_total(self) -> int:

@@ -174,11 +174,13 @@ class _Run:
         total = self.engine.queue_report(QUEUE, now).total
         views = self.engine.agents(now)
         busy = sum(
-            v.seconds_by_state.get(s, 0.0)
+            v.total_seconds_by_state.get(s, 0.0)
             for v in views
             for s in ("on_call", "ringing", "wrap_up")
         )
-        staffed = busy + sum(v.seconds_by_state.get("available", 0.0) for v in views)
+        staffed = busy + sum(
+            v.total_seconds_by_state.get("available", 0.0) for v in views
+        )
         mae = [sum(e) / len(e) if e else None for e in self.errors]
         return SimulationResult(
             offered=total.offered,

@@ -6,7 +6,7 @@ from acd.agent_state import BUSY
 from acd.core import Core
 from acd.ewt import DEFAULT_AHT, position_ewt
 from acd.models import AgentRecord, CallPhase, QueuedCall
-from acd.stats import SlDefinition, WindowFigures, figures
+from acd.stats import Counter, WindowFigures, figures
 from callcenter.domain.events import AgentState, QueueStatsUpdated
 from callcenter.domain.ids import AgentId, CallId, QueueName
 
@@ -63,9 +63,10 @@ def aht(core: Core, queue: QueueName) -> float:
     """Return the queue's AHT: last 15 min, else today, else total, else a default."""
     windows = core.stats[queue]
     for vector in (windows.rolling, windows.today, windows.total):
-        value = figures(vector, SlDefinition.DEFAULT).aht
-        if value is not None:
-            return value
+        if vector[Counter.HANDLED] > 0:
+            return (vector[Counter.TALK] + vector[Counter.WRAP]) / vector[
+                Counter.HANDLED
+            ]
     return DEFAULT_AHT
 
 
