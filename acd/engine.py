@@ -93,39 +93,7 @@ class AcdEngine:
         Raises:
             UnknownQueueError: a strategy or an agent's queue is unknown.
         """
-        for queue_config in queues:
-            if queue_config.strategy not in STRATEGIES:
-                name, strategy = queue_config.name, queue_config.strategy
-                msg = f"queue {name!r}: unknown strategy {strategy!r}"
-                raise UnknownQueueError(msg)
-        strategies = {q.name: STRATEGIES[q.strategy] for q in queues}
-        rng = Random(seed)
-        core = Core(
-            queues={q.name: q for q in queues},
-            strategies=strategies,
-            agents={},
-            policy=policy,
-            rng=rng,
-            pool=AgentPool(strategies, rng),
-            timezone=timezone,
-        )
-        for name in list(core.queues):
-            core.lines[name] = WaitingLine()
-            core.present[name] = {}
-            core.counts[name] = dict.fromkeys(AgentState, 0)
-            core.penalties[name] = {0}
-            core.stats[name] = Windows(timezone=timezone)
-            core.holdtime[name] = HoldtimeEma()
-        for order, config in enumerate(agents):
-            record = AgentRecord(config=config, order=order, queues={})
-            core.agents[config.agent_id] = record
-            core.times[config.agent_id] = AgentTimes(timezone=timezone)
-            for name, penalty in config.queues.items():
-                if name not in core.queues:
-                    msg = f"agent {config.agent_id!r}: unknown queue {name!r}"
-                    raise UnknownQueueError(msg)
-                core.join(record, name, penalty)
-        self._core = core
+        self._core = _build(queues, agents, policy=policy, seed=seed, timezone=timezone)
 
     # -- driving ---------------------------------------------------------------
 
@@ -334,3 +302,50 @@ class AcdEngine:
             msg = f"unknown queue {queue!r}"
             raise UnknownQueueError(msg)
         return queue
+
+
+def _build(
+    queues: Sequence[QueueConfig],
+    agents: Sequence[AgentConfig],
+    *,
+    policy: PriorityPolicy,
+    seed: int,
+    timezone: str,
+) -> Core:
+    for queue_config in queues:
+        if queue_config.strategy not in STRATEGIES:
+            name, strategy = queue_config.name, queue_config.strategy
+            msg = f"queue {name!r}: unknown strategy {strategy!r}"
+            raise UnknownQueueError(msg)
+    strategies = {q.name: STRATEGIES[q.strategy] for q in queues}
+    rng = Random(seed)
+    core = Core(
+        queues={q.name: q for q in queues},
+        strategies=strategies,
+        agents={},
+        policy=policy,
+        rng=rng,
+        pool=AgentPool(strategies, rng),
+        timezone=timezone,
+    )
+    for name in list(core.queues):
+        core.lines[name] = WaitingLine()
+        core.present[name] = {}
+        core.counts[name] = dict.fromkeys(AgentState, 0)
+        core.penalties[name] = {0}
+        core.stats[name] = Windows(timezone=timezone)
+        core.holdtime[name] = HoldtimeEma()
+    for order, config in enumerate(agents):
+        _add_agent(core, config, order)
+    return core
+
+
+def _add_agent(core: Core, config: AgentConfig, order: int) -> None:
+    record = AgentRecord(config=config, order=order, queues={})
+    core.agents[config.agent_id] = record
+    core.times[config.agent_id] = AgentTimes(timezone=core.timezone)
+    for name, penalty in config.queues.items():
+        if name not in core.queues:
+            msg = f"agent {config.agent_id!r}: unknown queue {name!r}"
+            raise UnknownQueueError(msg)
+        core.join(record, name, penalty)

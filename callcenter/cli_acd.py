@@ -57,22 +57,40 @@ def staffing_command(
     first = max(1, math.floor(traffic) + 1, needed - 4)
     rows = [erlang.row(traffic, n, aht, sl_seconds) for n in range(first, needed + 4)]
     if as_json:
-        payload = {
-            "traffic_erlangs": traffic,
-            "agents_needed": needed,
-            "rows": [
-                {
-                    "agents": r.agents,
-                    "service_level": r.service_level,
-                    "asa_seconds": _finite(r.asa),
-                    "prob_wait": r.prob_wait,
-                    "occupancy": r.occupancy,
-                }
-                for r in rows
-            ],
-        }
-        click.echo(json.dumps(payload, indent=2))
-        return
+        click.echo(json.dumps(_staffing_json(traffic, needed, rows), indent=2))
+    else:
+        _print_staffing(
+            traffic, needed, rows, sl_target=sl_target, sl_seconds=sl_seconds
+        )
+
+
+def _staffing_json(
+    traffic: float, needed: int, rows: list[erlang.StaffingRow]
+) -> dict[str, object]:
+    return {
+        "traffic_erlangs": traffic,
+        "agents_needed": needed,
+        "rows": [
+            {
+                "agents": r.agents,
+                "service_level": r.service_level,
+                "asa_seconds": _finite(r.asa),
+                "prob_wait": r.prob_wait,
+                "occupancy": r.occupancy,
+            }
+            for r in rows
+        ],
+    }
+
+
+def _print_staffing(
+    traffic: float,
+    needed: int,
+    rows: list[erlang.StaffingRow],
+    *,
+    sl_target: float,
+    sl_seconds: float,
+) -> None:
     console = Console()
     console.print(
         f"Load {traffic:.2f} erlangs: [bold]{needed} agents[/bold] for "
@@ -80,14 +98,13 @@ def staffing_command(
     )
     table = Table("agents", "service level", "ASA (s)", "P(wait)", "occupancy")
     for r in rows:
-        style = "bold green" if r.agents == needed else None
         table.add_row(
             str(r.agents),
             f"{r.service_level:.1%}",
             f"{r.asa:.1f}",
             f"{r.prob_wait:.1%}",
             f"{r.occupancy:.1%}",
-            style=style,
+            style="bold green" if r.agents == needed else None,
         )
     console.print(table)
 
