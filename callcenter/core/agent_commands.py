@@ -11,9 +11,14 @@ from acd import inputs as acd_in
 from acd.engine import AcdEngine
 from acd.errors import AcdError
 from callcenter.core import call_control
-from callcenter.core.messages import AgentCommand, AgentReply, TakeOverAgent
+from callcenter.core.messages import (
+    AgentCommand,
+    AgentReply,
+    SupervisorCommand,
+    TakeOverAgent,
+)
 from callcenter.domain.events import DomainEvent
-from callcenter.domain.ids import AgentId
+from callcenter.domain.ids import AgentId, QueueName
 
 RunAcd = Callable[[object, float, list[object]], None]
 
@@ -82,6 +87,38 @@ class AgentCommandHandler:
             return "unknown_command"
         return "ok"
 
+    def supervise(
+        self, command: SupervisorCommand, now: float, out: list[object]
+    ) -> None:
+        """Carry out a supervisor's ``command`` on an agent; append exactly one reply.
+
+        The ACD's rules apply as for the agent's own commands; a rejected command
+        (unknown agent or queue, illegal state) becomes a reply with a stable code.
+        """
+        reply = AgentCommand(
+            agent_id=command.agent_id,
+            command=command.action,
+            request_id=command.request_id,
+        )
+        try:
+            inp = _supervisor_input(command)
+        except ValueError as exc:
+            out.append(
+                self._reply(reply, ok=False, code="bad_request", message=str(exc))
+            )
+            return
+        if inp is None:
+            out.append(self._reply(reply, ok=False, code="unknown_command",
+                                   message=_MESSAGES["unknown_command"]))  # fmt: skip
+            return
+        try:
+            self._feed(inp, now, out)
+        except AcdError as exc:
+            code = getattr(exc, "code", "rejected")
+            out.append(self._reply(reply, ok=False, code=code, message=str(exc)))
+            return
+        out.append(self._reply(reply, ok=True, code="ok", message=""))
+
     def _feed(self, inp: object, now: float, out: list[object]) -> None:
         out.extend(self._acd.handle(inp, now))  # type: ignore[arg-type]
 
@@ -101,6 +138,37 @@ class AgentCommandHandler:
             message=message,
             state={"state": state},
         )
+
+
+def _penalty(args: Mapping[str, str]) -> int:
+    penalty = int(args.get("penalty", "0"))
+    if penalty < 0:
+        msg = "penalty must not be negative"
+        raise ValueError(msg)
+    return penalty
+
+
+_SUPERVISOR_COMMANDS: dict[str, Callable[[AgentId, Mapping[str, str]], object]] = {
+    "logout": lambda agent, _args: acd_in.LogOut(agent_id=agent),
+    "pause": lambda agent, args: acd_in.Pause(
+        agent_id=agent, reason=args.get("reason") or "break"
+    ),
+    "unpause": lambda agent, _args: acd_in.SetReady(agent_id=agent),
+    "remove_queue": lambda agent, args: acd_in.RemoveFromQueue(
+        agent_id=agent, queue=QueueName(args.get("queue", ""))
+    ),
+    "add_queue": lambda agent, args: acd_in.AddToQueue(
+        agent_id=agent, queue=QueueName(args.get("queue", "")), penalty=_penalty(args)
+    ),
+    "set_penalty": lambda agent, args: acd_in.SetPenalty(
+        agent_id=agent, queue=QueueName(args.get("queue", "")), penalty=_penalty(args)
+    ),
+}
+
+
+def _supervisor_input(command: SupervisorCommand) -> object | None:
+    build = _SUPERVISOR_COMMANDS.get(command.action)
+    return None if build is None else build(command.agent_id, command.args)
 
 
 _MESSAGES = {
