@@ -56,6 +56,7 @@ _TO_IVR = (
     ev.DigitsCollected,
     ev.HoldInterrupted,
     ev.AgentRinging,
+    ev.AgentNoAnswer,
     ev.AgentLegEnded,
     ev.CallEnded,
 )

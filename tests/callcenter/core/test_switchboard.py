@@ -1,0 +1,75 @@
+"""The switchboard joins PBX events, IVR sessions and the ACD."""
+
+from pathlib import Path
+
+from acd.config import AgentConfig, QueueConfig
+from acd.engine import AcdEngine
+from acd.inputs import LogIn
+from callcenter.core.switchboard import Switchboard, skill_levels
+from callcenter.domain import commands as cmd
+from callcenter.domain import events as ev
+from callcenter.domain.ids import AgentId, CallId, QueueName
+from ivr.loader import load_flows
+
+FLOW = """
+start: queue
+nodes:
+  queue:
+    kind: enqueue
+    queue: support
+    hold:
+      announce_on_entry: false
+      announce_every: 30
+      offer_after: 0
+"""
+AGENT = AgentId("1001")
+CALL = CallId("c1")
+
+
+def board(tmp_path: Path) -> Switchboard:
+    (tmp_path / "main.yaml").write_text(FLOW, encoding="utf-8")
+    acd = AcdEngine(
+        [QueueConfig(name=QueueName("support"), ring_timeout=15)],
+        [
+            AgentConfig(
+                agent_id=AGENT,
+                name="A",
+                endpoint="sim/1001",
+                queues={QueueName("support"): 0},
+            )
+        ],
+    )
+    acd.handle(LogIn(agent_id=AGENT), 0.0)
+    return Switchboard(acd=acd, flows=load_flows(tmp_path), main_flow="main")
+
+
+def test_a_missed_ring_puts_the_caller_back_on_hold(tmp_path: Path) -> None:
+    switchboard = board(tmp_path)
+    out = switchboard.handle(
+        ev.CallOffered(at=1.0, call_id=CALL, caller_number="+1"), 1.0
+    )
+    assert any(isinstance(o, cmd.StartHold) for o in out)
+    assert any(isinstance(o, cmd.ConnectToAgent) for o in out)
+    switchboard.handle(ev.AgentRinging(at=1.5, call_id=CALL, agent_id=AGENT), 1.5)
+    out = switchboard.handle(
+        ev.AgentNoAnswer(at=16.0, call_id=CALL, agent_id=AGENT), 16.0
+    )
+    assert any(isinstance(o, cmd.StartHold) for o in out)  # music again, not silence
+
+
+def test_every_call_ends_in_one_record(tmp_path: Path) -> None:
+    switchboard = board(tmp_path)
+    switchboard.handle(ev.CallOffered(at=1.0, call_id=CALL, caller_number="+1"), 1.0)
+    out = switchboard.handle(
+        ev.CallEnded(at=5.0, call_id=CALL, by=ev.Party.CALLER), 5.0
+    )
+    (record,) = [o for o in out if isinstance(o, ev.CallCompleted)]
+    assert record.outcome is ev.CallOutcome.ABANDONED
+    assert switchboard.calls_in_progress() == 0
+
+
+def test_skill_levels_read_name_and_level() -> None:
+    assert skill_levels(["complaints=5", "language:zh"]) == {
+        "complaints": 5,
+        "language:zh": 1,
+    }
