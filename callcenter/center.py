@@ -12,9 +12,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from acd.engine import AcdEngine
-
 from acd.config import AgentConfig, QueueConfig
+from acd.engine import AcdEngine
 from callcenter.bus import EventBus
 from callcenter.clock import Clock, SystemClock, VirtualClock
 from callcenter.core.messages import TakeOverAgent
