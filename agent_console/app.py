@@ -101,8 +101,10 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
             case LinkUp():
                 self.query_one(LinkBanner).link(up=True)
                 self.send("status")
-                if self._pin is not None and self.desk.state == "logged_out":
-                    self.send("login", {"pin": self._pin}, then=self._after_state)
+                # Starting the console for an agent logs them in, taking the agent
+                # over from the simulation if it was playing them.
+                args = {} if self._pin is None else {"pin": self._pin}
+                self.send("login", args, then=self._after_state)
             case LinkDown(reason=reason):
                 self.query_one(LinkBanner).link(up=False, reason=reason)
             case ServerEvent(payload=payload):
@@ -141,6 +143,8 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         kind, at = payload.get("type"), float(payload.get("at", 0.0))
         call_id = payload.get("call_id")
         desk = self.desk
+        if payload.get("agent_id", desk.agent_id) != desk.agent_id:
+            return  # another agent's part of this call (after a transfer)
         if kind == "AgentStateChanged":
             desk.state, desk.reason, desk.since = (
                 payload["state"],

@@ -17,7 +17,7 @@ from callcenter.core.messages import (
     SupervisorCommand,
     TakeOverAgent,
 )
-from callcenter.domain.events import DomainEvent
+from callcenter.domain.events import AgentState, DomainEvent
 from callcenter.domain.ids import AgentId, QueueName
 
 RunAcd = Callable[[object, float, list[object]], None]
@@ -74,8 +74,10 @@ class AgentCommandHandler:
             pin = self._pins.get(agent)
             if pin is not None and args.get("pin") != pin:
                 return "bad_pin"
+            logged_out = self._acd.agent_state(agent) is AgentState.LOGGED_OUT
             out.append(TakeOverAgent(agent_id=agent, manual=True))
-            self._feed(acd_in.LogIn(agent_id=agent), now, out)
+            if logged_out:  # else the simulation was playing them: a take-over
+                self._feed(acd_in.LogIn(agent_id=agent), now, out)
         elif name == "logout":
             self._feed(acd_in.LogOut(agent_id=agent), now, out)
             out.append(TakeOverAgent(agent_id=agent, manual=False))
