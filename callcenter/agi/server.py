@@ -198,6 +198,13 @@ class FastAgiServer:
         peer = writer.get_extra_info("peername")
         try:
             await self._run_session(reader, writer, peer)
+        except asyncio.CancelledError:
+            # Only close() (or loop shutdown) cancels a session. The task belongs to
+            # asyncio's stream server, whose done-callback calls task.exception(),
+            # which raises for a cancelled task and is logged as "Exception in
+            # callback": end normally instead.
+            task.uncancel()
+            self.log.debug("FastAGI session from %s ended by server close", peer)
         finally:
             self._sessions.discard(task)
             writer.close()

@@ -284,3 +284,31 @@ async def test_close_ends_running_sessions() -> None:
     assert await asyncio.wait_for(reader.read(), 2) == b""
     assert server.active_sessions == 0
     writer.close()
+
+
+async def test_close_while_a_session_waits_on_asterisk_is_quiet(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    async def answer(channel: AgiChannel) -> None:
+        await channel.answer()  # Asterisk never replies
+
+    server = FastAgiServer(port=0, routes={"ivr/main": answer})
+    await server.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(transcript("03-fastagi-session.txt").env_bytes())
+    assert await asyncio.wait_for(reader.readline(), 2) == b"ANSWER\n"
+    await server.close()
+    assert await asyncio.wait_for(reader.read(), 2) == b""
+    writer.close()
+    await asyncio.sleep(0.05)  # the stream server's done-callbacks run now
+    noisy = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING
+        or (r.exc_info and isinstance(r.exc_info[1], asyncio.CancelledError))
+        or "CancelledError" in r.getMessage()
+    ]
+    assert noisy == []
+    assert server.active_sessions == 0
