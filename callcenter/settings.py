@@ -10,10 +10,19 @@ becomes one line naming the file, the key and what was expected (``ConfigError``
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from callcenter.errors import ConfigError
 from callcenter.mqtt.settings import MqttSettings
@@ -136,6 +145,39 @@ class IvrSettings(Section):
     main_flow: str = "main"
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+OpeningInterval = Annotated[
+    str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+]
+
+
+class HoursSettings(Section):
+    """When the center is open: the IVR's ``business_hours`` and ``holiday``.
+
+    ``weekly`` maps a weekday (``mon`` ... ``sun``) to local opening intervals
+    (``"09:00-18:00"``; an end of ``"00:00"`` is midnight); days left out are
+    closed. Without ``weekly`` the center is open around the clock (the default)
+    except on ``holidays`` (local dates). ``timezone`` defaults to
+    ``general.timezone``.
+    """
+
+    timezone: str | None = None
+    weekly: dict[Weekday, tuple[OpeningInterval, ...]] | None = None
+    holidays: tuple[date, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                msg = f"unknown time zone {value!r} (an IANA name like Asia/Shanghai)"
+                raise ValueError(msg) from None
+        return value
+
+
 class QueueSettings(Section):
     """One ACD queue."""
 
@@ -195,6 +237,7 @@ class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     web: WebSettings = WebSettings()
     ivr: IvrSettings = IvrSettings()
+    hours: HoursSettings = HoursSettings()
     queues: tuple[QueueSettings, ...] = Field(default_factory=_default_queues)
     agents: tuple[AgentSettings, ...] = Field(default_factory=_default_agents)
 
