@@ -171,6 +171,34 @@ class SimulatedPbx:
         self._emit(CallOffered(at=now, call_id=call_id, caller_number=number))
         return call_id
 
+    def hang_up(self, call_id: CallId) -> bool:
+        """Make the caller of ``call_id`` hang up now; return whether they were here.
+
+        For tests and demos: a caller hanging up at a chosen moment (at a given IVR
+        node, on hold, while ringing) rather than when their patience runs out.
+        """
+        call = self._calls.get(call_id)
+        if call is None or call.state is LegState.GONE:
+            return False
+        self._timeline.schedule(
+            self._clock.now(),
+            lambda at: self._gone(call, at, Party.CALLER),
+            key=("patience", call_id),
+        )
+        return True
+
+    def press(self, call_id: CallId, digit: str) -> bool:
+        """Make a caller on hold key ``digit`` now (e.g. 2 for a callback)."""
+        call = self._calls.get(call_id)
+        if call is None or call.state is not LegState.HOLDING:
+            return False
+        self._timeline.schedule(
+            self._clock.now(),
+            lambda at: self._press(call, at, digit),
+            key=("hold-key", call_id),
+        )
+        return True
+
     def is_held(self, call_id: CallId) -> bool:
         """Return whether the caller of ``call_id`` is on hold by their agent."""
         call = self._calls.get(call_id)
