@@ -49,6 +49,24 @@ def announcement(
     return _commands(parts, call_id=call_id, language=language)
 
 
+def figures_after_intro(
+    status: QueueStatus, hold: HoldPolicy, *, call_id: CallId, language: str
+) -> list[PlayPrompts | SayValue]:
+    """Return the rest of a position announcement once ``queue-thereare`` played.
+
+    The session asks the ACD again when the intro ends, so the figure spoken right
+    after "You are currently caller number" is the position at that very moment.
+    """
+    position, minutes = figures(status, hold)
+    parts: list[str | int] = []
+    if position is not None:
+        parts += [position, "queue-callswaiting"]
+    if minutes is not None and position != 1:
+        parts += ["queue-holdtime", minutes, "queue-minutes"]
+    parts.append("queue-thankyou")
+    return _commands(parts, call_id=call_id, language=language)
+
+
 def _commands(
     parts: list[str | int], *, call_id: CallId, language: str
 ) -> list[PlayPrompts | SayValue]:

@@ -11,7 +11,7 @@ after-call flow (survey) or hangs up.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from callcenter.domain.commands import StartHold
+from callcenter.domain.commands import PlayPrompts, SayValue, StartHold
 from callcenter.domain.events import (
     AgentLegEnded,
     AgentNoAnswer,
@@ -20,7 +20,7 @@ from callcenter.domain.events import (
     HoldInterrupted,
 )
 from callcenter.domain.ids import QueueName
-from ivr.announce import announcement, figures
+from ivr.announce import announcement, figures, figures_after_intro
 from ivr.core import Outcome
 from ivr.dialogs import Dialogs
 from ivr.inputs import QueueStatus
@@ -113,6 +113,24 @@ class Holding(Dialogs):
         )
         if not commands:
             return self._after_media(now)
+        if _is_intro(commands[0]):
+            # The position changes while "You are currently caller number" plays:
+            # ask again when it ends and speak the figure of that moment.
+            return self._media(
+                commands[:1],
+                now,
+                lambda _digit, at: self._query(at, self._announce_figures),
+            )
+        return self._media(commands, now, lambda _digit, at: self._after_media(at))
+
+    def _announce_figures(self, status: QueueStatus, now: float) -> list[IvrOutput]:
+        queue = self._current()
+        if not status.open:
+            return self._leave(Outcome.CLOSED, queue.node.on_closed, now)
+        queue.said = figures(status, queue.node.hold)
+        commands = figures_after_intro(
+            status, queue.node.hold, call_id=self.call_id, language=self.language
+        )
         return self._media(commands, now, lambda _digit, at: self._after_media(at))
 
     def _after_media(self, now: float) -> list[IvrOutput]:
@@ -263,3 +281,8 @@ class Holding(Dialogs):
         if node.after_call is None:
             return self._hang_up(now)
         return self._call_flow(node.after_call, now, self._hang_up)
+
+
+def _is_intro(command: PlayPrompts | SayValue) -> bool:
+    """Whether ``command`` is "You are currently caller number" alone."""
+    return isinstance(command, PlayPrompts) and command.prompts == ("queue-thereare",)

@@ -66,12 +66,23 @@ def said_numbers(outputs: list[IvrOutput]) -> list[int]:
     return [o.value for o in outputs if isinstance(o, SayValue)]
 
 
-def announce(call: Call, status: QueueStatus) -> list[IvrOutput]:
-    """Answer the status query, then finish every announcement prompt."""
+def announce(
+    call: Call, status: QueueStatus, then: QueueStatus | None = None
+) -> list[IvrOutput]:
+    """Answer the status query, then finish every announcement prompt.
+
+    The session asks again before speaking the position; that query gets ``then``
+    (the same ``status`` when not given).
+    """
     heard = call.send(status)
     outputs = heard
-    while outputs and isinstance(outputs[-1], PlayPrompts | SayValue):
-        outputs = call.finished_prompt()
+    while outputs:
+        if isinstance(outputs[-1], QueryQueueStatus):
+            outputs = call.send(then or status)
+        elif isinstance(outputs[-1], PlayPrompts | SayValue):
+            outputs = call.finished_prompt()
+        else:
+            break
         heard += outputs
     return heard
 
@@ -79,6 +90,21 @@ def announce(call: Call, status: QueueStatus) -> list[IvrOutput]:
 def enter(call: Call, position: int = 3, ewt: float = 120.0) -> list[IvrOutput]:
     call.start()
     return announce(call, QueueStatus(position=position, ewt_seconds=ewt))
+
+
+def test_the_position_spoken_is_read_again_after_the_intro(tmp_path: Path) -> None:
+    call = queued_call(tmp_path)
+    call.start()
+    first = call.send(QueueStatus(position=4, ewt_seconds=110))
+    assert media(first) == [
+        PlayPrompts(call_id=CALL, prompts=("queue-thereare",), interruptible=False)
+    ]
+    assert call.finished_prompt() == [QueryQueueStatus(call_id=CALL)]
+
+    # Someone ahead left while "You are currently caller number" played.
+    heard = announce(call, QueueStatus(position=3, ewt_seconds=50))
+
+    assert said_numbers(heard) == [3, 1]
 
 
 def test_entering_queues_the_call_and_asks_for_its_status(tmp_path: Path) -> None:
@@ -178,8 +204,7 @@ def test_offer_keep_waiting_or_callback_keeping_the_place(tmp_path: Path) -> Non
     assert call.keys("1") == [StartHold(call_id=CALL, moh_class="jazz")]
 
     call.send(Tick(), after=60)
-    call.send(QueueStatus(position=2, ewt_seconds=60))
-    call.play_through()
+    announce(call, QueueStatus(position=2, ewt_seconds=60))
     call.send(HoldInterrupted(at=call.now, call_id=CALL, digit="2"))
     call.finished_prompt()
     outputs = call.keys("1")
