@@ -6,7 +6,7 @@ use and the problems are returned. Sessions already running keep the (immutable)
 ``Flow`` they started with.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -47,8 +47,13 @@ class FlowRegistry:
             msg = f"no IVR flow {name!r} (known: {known})"
             raise IvrError(msg) from None
 
-    def reload(self, directory: Path) -> list[Problem]:
+    def reload(self, directory: Path, *, required: Iterable[str] = ()) -> list[Problem]:
         """Load ``directory``; swap it in when clean, else keep the old flows.
+
+        Args:
+            directory: the flows folder.
+            required: flows that must be there (the one answering calls): a
+                folder without one of them is refused like an invalid file.
 
         Returns:
             Every problem found; empty when the new flows are now in use.
@@ -56,6 +61,11 @@ class FlowRegistry:
         flows, problems = check_flows(directory, prompts_dir=self._prompts_dir)
         if not problems and not flows:
             problems = [Problem(file=directory, line=1, message="no flow files found")]
+        problems += [
+            Problem(file=directory / f"{name}.yaml", line=1, message="flow missing")
+            for name in required
+            if flows and name not in flows and not problems
+        ]
         if problems:
             return problems
         self._flows = MappingProxyType(flows)

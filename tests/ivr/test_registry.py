@@ -45,3 +45,17 @@ def test_unknown_flow_names_the_known_ones() -> None:
     registry = FlowRegistry(load_flows(SAMPLES))
     with pytest.raises(IvrError, match="known: hotel, main, survey, travel"):
         registry.get("missing")
+
+
+def test_a_folder_without_a_required_flow_keeps_the_old_ones(tmp_path: Path) -> None:
+    registry = FlowRegistry(load_flows(SAMPLES))
+    before = registry.flows
+    write_flow(tmp_path, "start: x\nnodes:\n  x: {kind: hangup}\n", name="other")
+
+    problems = registry.reload(tmp_path, required=["main"])
+
+    assert [(p.file.name, p.message) for p in problems] == [
+        ("main.yaml", "flow missing")
+    ]
+    assert registry.flows is before
+    assert registry.reload(tmp_path) == []  # without the requirement it is fine
