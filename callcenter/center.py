@@ -10,8 +10,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
+from acd.calendar import BusinessHours, Interval
 from acd.config import AgentConfig, QueueConfig
 from acd.engine import AcdEngine
 from callcenter.bus import EventBus
@@ -24,10 +26,12 @@ from callcenter.domain.ids import AgentId, QueueName
 from callcenter.pbx.port import PbxPort
 from callcenter.pbx.simulated import SimulatedPbx
 from callcenter.pbx.traffic import TrafficModel
-from callcenter.settings import Settings
+from callcenter.settings import WEEKDAYS, HoursSettings, Settings
 from callcenter.web.live import LiveCounters
+from ivr.errors import Problem
 from ivr.loader import load_flows
 from ivr.model import Flow
+from ivr.registry import FlowRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ def build_acd(settings: Settings, *, seed: int = 0) -> AcdEngine:
             max_no_answer=q.max_no_answer,
             service_level_seconds=q.service_level_seconds,
             max_waiting=q.max_waiting,
+            hours=business_hours(settings),
         )
         for q in settings.queues
     ]
@@ -76,16 +81,49 @@ def build_acd(settings: Settings, *, seed: int = 0) -> AcdEngine:
     return AcdEngine(queues, agents, seed=seed)
 
 
+def business_hours(settings: Settings) -> BusinessHours | None:
+    """Return the opening calendar of ``[hours]``; None when always open."""
+    hours: HoursSettings = settings.hours
+    if hours.weekly is None and not hours.holidays:
+        return None
+    weekly: dict[int, tuple[Interval, ...]]
+    if hours.weekly is None:
+        around_the_clock: tuple[Interval, ...] = ((time(0, 0), time(0, 0)),)
+        weekly = dict.fromkeys(range(7), around_the_clock)
+    else:
+        weekly = {
+            WEEKDAYS.index(day): tuple(_interval(text) for text in intervals)
+            for day, intervals in hours.weekly.items()
+        }
+    return BusinessHours(
+        timezone=hours.timezone or settings.general.timezone,
+        weekly=weekly,
+        holidays=frozenset(hours.holidays),
+    )
+
+
+def _wall(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def _interval(text: str) -> Interval:
+    start, end = text.split("-")
+    return (_wall(start), _wall(end))
+
+
 def build_switchboard(
-    settings: Settings, flows: dict[str, Flow] | None = None
+    settings: Settings,
+    flows: dict[str, Flow] | FlowRegistry | None = None,
 ) -> Switchboard:
-    """Build the pure core: ACD plus IVR flows."""
+    """Build the pure core: ACD plus IVR flows (a registry makes them reloadable)."""
     if flows is None:
-        flows = load_flows(flows_directory(settings))
+        flows = FlowRegistry(load_flows(flows_directory(settings)))
     return Switchboard(
         acd=build_acd(settings, seed=settings.simulation.seed),
         flows=flows,
         main_flow=settings.ivr.main_flow,
+        hours=business_hours(settings),
     )
 
 
@@ -101,6 +139,7 @@ class CallCenter:
     runtime: Runtime
     counters: LiveCounters
     services: CallCenterServices
+    flows: FlowRegistry = field(default_factory=FlowRegistry)
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     def log_in_simulated_agents(self) -> None:
@@ -138,7 +177,8 @@ def make_call_center(
     bus = EventBus()
     counters = LiveCounters()
     bus.add_listener(counters)
-    switchboard = build_switchboard(settings)
+    flows = FlowRegistry(load_flows(flows_directory(settings)))
+    switchboard = build_switchboard(settings, flows)
     if pbx is None:
         pbx = make_pbx(settings, clock)
     services = services or InMemoryServices()
@@ -164,6 +204,19 @@ def make_call_center(
         runtime=runtime,
         counters=counters,
         services=services,
+        flows=flows,
+    )
+
+
+def reload_flows(center: CallCenter) -> list[Problem]:
+    """Load the flows folder again for new calls; keep the old flows on a problem.
+
+    Calls in progress keep the flows they started with. The main flow must be in
+    the new folder. Returns the problems (empty: the new flows are in use).
+    """
+    settings = center.settings
+    return center.flows.reload(
+        flows_directory(settings), required=[settings.ivr.main_flow]
     )
 
 

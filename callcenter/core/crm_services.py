@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from callcenter.core.messages import BuildScreenPop
-from callcenter.core.services import Facts
+from callcenter.core.services import UNKNOWN, Facts
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 from callcenter.jsonable import jsonable
@@ -44,6 +44,15 @@ class CrmServices:
     async def routing_facts(self, number: str, now: float) -> Facts:
         """Look the caller up and return their routing facts."""
         return routing_facts_of(await self.crm.screen_pop(number, now))
+
+    async def reference_facts(self, reference: str, now: float) -> Facts:
+        """Answer "not found": the CRM keeps no account or booking references yet.
+
+        The flow carries on as for an unknown caller (``known`` False), and the
+        keyed reference still reaches the agent in the screen pop's IVR variables.
+        """
+        del reference, now
+        return dict(UNKNOWN)
 
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Build the full screen-pop record, with the IVR path and digits."""

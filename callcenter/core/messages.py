@@ -53,10 +53,15 @@ class TimerDue:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LookupCustomer:
-    """Ask the CRM for the caller's routing facts (answered with ``CustomerFound``)."""
+    """Ask the CRM for the caller's routing facts (answered with ``CustomerFound``).
+
+    With ``reference`` (an account or booking reference the caller keyed) the CRM
+    looks that up instead of ``number``; the caller's number is kept for context.
+    """
 
     call_id: CallId
     number: str
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

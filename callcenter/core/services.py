@@ -12,6 +12,7 @@ from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 
 Facts = dict[str, str | int | bool]
+UNKNOWN: Facts = {"known": False, "tier": "ordinary"}
 
 
 class CallCenterServices(Protocol):
@@ -19,6 +20,14 @@ class CallCenterServices(Protocol):
 
     async def routing_facts(self, number: str, now: float) -> Facts:
         """Return the caller's routing facts (``known`` False for a stranger)."""
+        ...
+
+    async def reference_facts(self, reference: str, now: float) -> Facts:
+        """Return the routing facts of the customer with this account reference.
+
+        The caller keyed it (an account number): ``known`` False when no customer
+        has it, never an error for an unknown reference.
+        """
         ...
 
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
@@ -41,9 +50,15 @@ class CallCenterServices(Protocol):
 class InMemoryServices:
     """Customers and records in memory: for tests and virtual-time simulation."""
 
-    def __init__(self, customers: Mapping[str, Facts] | None = None) -> None:
-        """Know the given numbers; everyone else is an unknown caller."""
+    def __init__(
+        self,
+        customers: Mapping[str, Facts] | None = None,
+        *,
+        references: Mapping[str, Facts] | None = None,
+    ) -> None:
+        """Know the given numbers and account references; others are unknown."""
         self.customers = dict(customers or {})
+        self.references = dict(references or {})
         self.calls: list[CallCompleted] = []
         self.paths: dict[CallId, tuple[str, ...]] = {}
         self.surveys: dict[CallId, dict[str, int]] = {}
@@ -53,7 +68,13 @@ class InMemoryServices:
         """Return the stored facts for ``number``."""
         del now
         facts = self.customers.get(number)
-        return dict(facts) if facts else {"known": False, "tier": "ordinary"}
+        return dict(facts) if facts else dict(UNKNOWN)
+
+    async def reference_facts(self, reference: str, now: float) -> Facts:
+        """Return the stored facts for the account ``reference``."""
+        del now
+        facts = self.references.get(reference)
+        return dict(facts) if facts else dict(UNKNOWN)
 
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Return a record holding the facts, the IVR path and the digits."""

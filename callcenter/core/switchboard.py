@@ -21,11 +21,14 @@ against Asterisk and in virtual time against the simulated PBX.
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import Protocol
 
 from acd import inputs as acd_in
+from acd.calendar import BusinessHours
 from acd.engine import AcdEngine
 from callcenter.core.agent_commands import AgentCommandHandler
+from callcenter.core.call_record import CallRecord, skill_levels
+from callcenter.core.hours import hours_variables
 from callcenter.core.messages import (
     AgentCommand,
     AgentReply,
@@ -41,11 +44,13 @@ from callcenter.core.messages import (
 )
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
+from callcenter.domain.ids import AgentId, CallId, QueueName
 from ivr import inputs as ivr_in
 from ivr import requests as ivr_req
 from ivr.model import Flow
 from ivr.session import IvrSession
+
+__all__ = ["CallRecord", "FlowSource", "Input", "Output", "Switchboard", "skill_levels"]
 
 Output = cmd.PbxCommand | ev.DomainEvent | CoreRequest
 Input = ev.DomainEvent | AgentCommand | SupervisorCommand | CustomerFound | TimerDue
@@ -71,36 +76,54 @@ _TO_ACD = (
 )
 
 
-@dataclass(slots=True)
-class CallRecord:
-    """What the switchboard knows of one call while it lasts."""
+class FlowSource(Protocol):
+    """Where new calls get their flows: ``ivr.registry.FlowRegistry`` or alike."""
 
-    call_id: CallId
-    caller_number: str
-    offered_at: float
-    session: IvrSession | None = None
-    facts: dict[str, str | int | bool] = field(default_factory=dict)
-    queue: QueueName | None = None
-    queued_at: float | None = None
-    agent_id: AgentId | None = None
-    answered_at: float | None = None
-    talk_ended_at: float | None = None
-    outcome: ev.CallOutcome | None = None
-    waited: float = 0.0
+    @property
+    def flows(self) -> Mapping[str, Flow]:
+        """The flows in use now (an immutable snapshot a call may keep)."""
+        ...
+
+
+class _FixedFlows:
+    def __init__(self, flows: Mapping[str, Flow]) -> None:
+        self._flows = dict(flows)
+
+    @property
+    def flows(self) -> Mapping[str, Flow]:
+        return self._flows
 
 
 class Switchboard:
     """Joins the PBX, the IVR and the ACD; see the module docstring."""
 
     def __init__(
-        self, *, acd: AcdEngine, flows: Mapping[str, Flow], main_flow: str
+        self,
+        *,
+        acd: AcdEngine,
+        flows: Mapping[str, Flow] | FlowSource,
+        main_flow: str,
+        hours: BusinessHours | None = None,
     ) -> None:
-        """Serve calls with ``flows[main_flow]`` in front of ``acd``."""
-        if main_flow not in flows:
-            msg = f"IVR flow {main_flow!r} not found (have: {', '.join(sorted(flows))})"
+        """Serve calls with the flow ``main_flow`` in front of ``acd``.
+
+        Args:
+            acd: the ACD engine.
+            flows: the flows, or a source of them (a ``FlowRegistry``): each new
+                call takes the source's flows of that moment, so a reload reaches
+                new calls while calls in progress keep the flows they started with.
+            main_flow: the flow that answers calls.
+            hours: the opening calendar behind the ``business_hours`` and
+                ``holiday`` variables; None is always open.
+        """
+        source = _FixedFlows(flows) if isinstance(flows, Mapping) else flows
+        if main_flow not in source.flows:
+            have = ", ".join(sorted(source.flows))
+            msg = f"IVR flow {main_flow!r} not found (have: {have})"
             raise KeyError(msg)
         self.acd = acd
-        self._flows = dict(flows)
+        self.flow_source = source
+        self.hours = hours
         self._main_flow = main_flow
         self._calls: dict[CallId, CallRecord] = {}
         self._timers: list[tuple[float, CallId]] = []
@@ -178,11 +201,13 @@ class Switchboard:
             offered_at=event.at,
         )
         self._calls[event.call_id] = call
+        flows = self.flow_source.flows  # this call keeps this snapshot to its end
         call.session = IvrSession(
-            self._flows[self._main_flow],
+            flows[self._main_flow],
             call_id=event.call_id,
             caller_number=event.caller_number,
-            flows=self._flows,
+            flows=flows,
+            variables=hours_variables(self.hours, now),
         )
         out.append(ev.IvrEntered(at=now, call_id=event.call_id, flow=self._main_flow))
         self._run_ivr(call, call.session.start(now), now, out)
@@ -229,21 +254,9 @@ class Switchboard:
         if call is None:
             return
         call.facts = dict(found.facts)
-        facts = call.facts
-        customer_id = facts.get("customer_id")
-        out.append(
-            ev.CustomerIdentified(
-                at=now,
-                call_id=call.call_id,
-                customer_id=CustomerId(str(customer_id)) if customer_id else None,
-                name=str(facts.get("name", "")),
-                tier=str(facts.get("tier", "unknown")),
-                open_complaint=bool(facts.get("open_complaint", False)),
-                urgent_complaint=bool(facts.get("urgent_complaint", False)),
-            )
-        )
+        out.append(call.identified(now))
         if call.session is not None:
-            self._feed(call, ivr_in.CustomerFound(facts=facts), now, out)
+            self._feed(call, ivr_in.CustomerFound(facts=call.facts), now, out)
 
     # --- timers ----------------------------------------------------------------------
 
@@ -284,6 +297,12 @@ class Switchboard:
         match item:
             case cmd.PbxCommand() | ev.DomainEvent():
                 out.append(item)
+            case ivr_req.LookupCustomer(by="digits", value=value):
+                out.append(
+                    LookupCustomer(
+                        call_id=call.call_id, number=call.caller_number, reference=value
+                    )
+                )
             case ivr_req.LookupCustomer(value=value):
                 out.append(
                     LookupCustomer(
@@ -295,30 +314,29 @@ class Switchboard:
             case ivr_req.QueryQueueStatus():
                 self._feed(call, self._queue_status(call, now), now, out)
             case ivr_req.RequestCallback(number=number):
-                self._run_acd(
-                    self.acd.handle(
-                        acd_in.RequestCallback(
-                            call_id=call.call_id, number=number or call.caller_number
-                        ),
-                        now,
-                    ),
-                    now,
-                    out,
-                )
+                number = number or call.caller_number
+                request = acd_in.RequestCallback(call_id=call.call_id, number=number)
+                self._run_acd(self.acd.handle(request, now), now, out)
             case ivr_req.LeaveQueue(reason=reason):
                 if call.queue is not None and call.outcome is None:
-                    self._run_acd(
-                        self.acd.handle(
-                            acd_in.WithdrawCall(call_id=call.call_id, reason=reason),
-                            now,
-                        ),
-                        now,
-                        out,
-                    )
+                    leave = acd_in.WithdrawCall(call_id=call.call_id, reason=reason)
+                    self._run_acd(self.acd.handle(leave, now), now, out)
+            case _:
+                self._ivr_ending(call, item, out)
+
+    def _ivr_ending(self, call: CallRecord, item: object, out: list[Output]) -> None:
+        match item:
             case ivr_req.SaveSurvey(answers=answers):
                 out.append(PersistSurvey(call_id=call.call_id, answers=dict(answers)))
+            case ivr_req.RecordVoicemail():
+                # The PBX port records no voicemail yet: the caller has heard the
+                # prompt, the call ends and is recorded as voicemail.
+                call.outcome = call.outcome or ev.CallOutcome.VOICEMAIL
+                out.append(cmd.HangUp(call_id=call.call_id))
+            case ivr_req.IvrFinished(outcome="callback"):
+                call.outcome = call.outcome or ev.CallOutcome.CALLBACK
             case _:
-                pass  # IvrFinished, voicemail: the record is written when the leg ends.
+                pass  # IvrFinished: the record is written when the leg ends.
 
     def _queue_status(self, call: CallRecord, now: float) -> ivr_in.QueueStatus:
         position = self.acd.position(call.call_id)
@@ -330,23 +348,11 @@ class Switchboard:
     def _enqueue(
         self, call: CallRecord, request: ivr_req.Enqueue, now: float, out: list[Output]
     ) -> None:
-        facts = call.facts
-        caller = acd_in.CallerFacts(
-            tier=str(facts.get("tier", "ordinary")),
-            open_complaint=bool(facts.get("open_complaint", False)),
-            urgent_complaint=bool(facts.get("urgent_complaint", False)),
-            customer_id=CustomerId(str(facts["customer_id"]))
-            if facts.get("customer_id")
-            else None,
-            preferred_agent=AgentId(str(facts["account_manager"]))
-            if facts.get("account_manager")
-            else None,
-        )
         call.queue, call.queued_at = QueueName(request.queue), now
         enqueue = acd_in.EnqueueCall(
             call_id=call.call_id,
             queue=QueueName(request.queue),
-            caller=caller,
+            caller=call.caller_facts(),
             required_skills=skill_levels(request.skills),
         )
         self._run_acd(self.acd.handle(enqueue, now), now, out)
@@ -382,24 +388,7 @@ class Switchboard:
 
     def _finish(self, call: CallRecord, now: float, out: list[Output]) -> None:
         del self._calls[call.call_id]
-        outcome = call.outcome or ev.CallOutcome.IVR_ONLY
-        talk = 0.0
-        if call.answered_at is not None:
-            talk = (call.talk_ended_at or now) - call.answered_at
-        record = ev.CallCompleted(
-            at=now,
-            call_id=call.call_id,
-            outcome=outcome,
-            caller_number=call.caller_number,
-            queue=call.queue,
-            agent_id=call.agent_id,
-            customer_id=CustomerId(str(call.facts["customer_id"]))
-            if call.facts.get("customer_id")
-            else None,
-            offered_at=call.offered_at,
-            wait_seconds=call.waited,
-            talk_seconds=talk,
-        )
+        record = call.final_record(now)
         self.completed += 1
         out.append(record)
         out.append(
@@ -407,12 +396,3 @@ class Switchboard:
                 record=record, ivr_path=call.session.path if call.session else ()
             )
         )
-
-
-def skill_levels(skills: Iterable[str]) -> dict[str, int]:
-    """Read IVR skills: ``"complaints=5"``, or ``"language:zh"`` meaning level 1."""
-    levels: dict[str, int] = {}
-    for skill in skills:
-        name, _, level = skill.partition("=")
-        levels[name.strip()] = int(level) if level.strip().isdigit() else 1
-    return levels
