@@ -14,9 +14,9 @@ import contextlib
 import itertools
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 from callcenter.ami.errors import (
     ActionFailed,
@@ -224,29 +224,44 @@ class AmiClient:
         if self._on_state is not None:
             self._on_state(state)
 
-    def _handle(self, session: AmiSession, messages: Iterable[AmiMessage]) -> None:
-        publish = self._subscribers
-        for message in messages:
-            if type(message) is Event:
-                for feed in publish:
-                    feed.offer(message)
-                continue
-            match message:
-                case ActionResult():
-                    future = session.futures.pop(message.action_id, None)
-                    if future is not None and not future.done():
-                        future.set_result(message)
-                case Banner():
-                    if not session.banner.done():
-                        session.banner.set_result(message)
-                case Response():
-                    self.log.debug(
-                        "AMI response nobody waits for: %s", message.action_id
-                    )
-                case ProtocolViolation():
-                    self.log.warning("AMI protocol violation: %s", message.reason)
-                case _:
-                    pass
+    def _handle(self, session: AmiSession, messages: list[AmiMessage]) -> None:
+        """Deliver one read's messages: events in batches, the rest one by one.
+
+        Runs of events go to each feed with one ``offer_many``; anything else
+        (answers, the banner, violations) is handled in its place in the stream,
+        so a consumer still sees the events that came before an answer first.
+        """
+        first = 0
+        for index, message in enumerate(messages):
+            if type(message) is not Event:
+                if index > first:
+                    self._publish(messages[first:index])
+                self._handle_other(session, message)
+                first = index + 1
+        self._publish(messages[first:] if first else messages)
+
+    def _publish(self, events: list[AmiMessage]) -> None:
+        if not events:
+            return
+        batch = cast("list[Event]", events)  # only events: checked by _handle
+        for feed in self._subscribers:
+            feed.offer_many(batch)
+
+    def _handle_other(self, session: AmiSession, message: AmiMessage) -> None:
+        match message:
+            case ActionResult():
+                future = session.futures.pop(message.action_id, None)
+                if future is not None and not future.done():
+                    future.set_result(message)
+            case Banner():
+                if not session.banner.done():
+                    session.banner.set_result(message)
+            case Response():
+                self.log.debug("AMI response nobody waits for: %s", message.action_id)
+            case ProtocolViolation():
+                self.log.warning("AMI protocol violation: %s", message.reason)
+            case _:
+                pass
 
     async def _connect(self) -> None:
         self._set_state(ConnectionState.CONNECTING)

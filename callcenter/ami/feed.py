@@ -8,7 +8,7 @@ item is dropped and counted. A deque and one waiter future are used instead of
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, Self, TypeVar
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ class Feed(Generic[T]):
         self.dropped = 0
         self._accept = accept
         self._on_close = on_close
-        self._items: deque[T] = deque()
+        self._items: deque[T] = deque(maxlen=maxsize)
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
 
@@ -48,13 +48,25 @@ class Feed(Generic[T]):
 
     def offer(self, item: T) -> None:
         """Buffer ``item`` without ever blocking; drop the oldest item when full."""
-        if self._closed or (self._accept is not None and not self._accept(item)):
+        self.offer_many((item,))
+
+    def offer_many(self, items: Sequence[T]) -> None:
+        """Buffer ``items`` in order as one batch: one wake-up, no per-item call.
+
+        The deque's ``maxlen`` drops the oldest items when it is full.
+        """
+        if self._closed:
             return
-        items = self._items
-        if len(items) >= self.maxsize:
-            items.popleft()
-            self.dropped += 1
-        items.append(item)
+        if self._accept is not None:
+            accept = self._accept
+            items = [item for item in items if accept(item)]
+            if not items:
+                return
+        buffered = self._items
+        overflow = len(buffered) + len(items) - self.maxsize
+        if overflow > 0:
+            self.dropped += overflow
+        buffered.extend(items)
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)

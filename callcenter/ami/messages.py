@@ -9,7 +9,8 @@ unknown events must pass through untouched, and the PBX adapter dispatches on th
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Self
+from functools import partial
+from typing import TYPE_CHECKING, Self
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -28,6 +29,26 @@ def _get(headers: Headers, key: str, default: str | None) -> str | None:
     return default
 
 
+def split_headers(text: str) -> Headers:
+    """Split one decoded frame (without its terminator) into headers.
+
+    A frame with only CRLF line ends takes the fast path: one split, one partition
+    per line. Otherwise (bare LF, or a line that is not ``Key: Value``) every line
+    is read on its own; a line without a colon (the body of an old ``Response:
+    Follows``) is kept under the empty key, so nothing Asterisk sent is lost.
+    """
+    if text.count("\n") == text.count("\r\n"):
+        parts = [line.partition(": ") for line in text.split("\r\n")]
+        pairs = [(key, value) for key, sep, value in parts if sep]
+        if len(pairs) == len(parts):
+            return tuple(pairs)
+    slow: list[tuple[str, str]] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        key, colon, value = line.partition(":")
+        slow.append((key, value.removeprefix(" ")) if colon else ("", line))
+    return tuple(slow)
+
+
 def _get_all(headers: Headers, key: str) -> tuple[str, ...]:
     lowered = key.lower()
     return tuple(v for k, v in headers if k.lower() == lowered)
@@ -37,7 +58,11 @@ class _HeaderAccess:
     """Case-insensitive read access shared by every header-carrying message."""
 
     __slots__ = ()
-    headers: Headers
+    if TYPE_CHECKING:
+
+        @property
+        def headers(self) -> Headers:
+            """Every header, verbatim and in order."""
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """Return the first value of ``key`` (case-insensitive), or ``default``."""
@@ -92,12 +117,77 @@ class Banner:
         return self.text.rpartition("/")[2].strip() if "/" in self.text else ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Response(_HeaderAccess):
+class _Frame(_HeaderAccess):
+    """A received message whose headers are split only when first read.
+
+    The parser stores the frame's bytes (without its terminator) and the first
+    header's value; most events are routed by name and never read further, and
+    building ~30 ``(key, value)`` tuples per event was most of the cost of the
+    whole client. Not a frozen dataclass: its ``object.__setattr__`` per field
+    would double the cost of building one again; public fields are read-only
+    properties instead. Equality, hash and repr are those of the parsed headers, so
+    a frame read with bare LF equals the same frame read with CRLF.
+    """
+
+    __slots__ = ("_headers", "_raw")
+    _headers: Headers | None
+    _raw: bytes
+
+    @property
+    def headers(self) -> Headers:
+        """Return every header verbatim and in order, split on first use."""
+        headers = self._headers
+        if headers is None:
+            text = self._raw.decode("utf-8", "replace")
+            headers = self._headers = split_headers(text)
+        return headers
+
+    def _key(self) -> tuple[str, Headers]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Frame) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+class Response(_Frame):
     """A ``Response:`` message; ``status`` is ``Success``, ``Error``, ``Goodbye``..."""
 
-    status: str
-    headers: Headers
+    __slots__ = ("_status",)
+    __match_args__ = ("status", "headers")
+
+    def __init__(self, *, status: str, headers: Headers) -> None:
+        """Build a response from already split headers (tests, fakes)."""
+        self._status = status
+        self._headers = headers
+        self._raw = b""
+
+    @classmethod
+    def from_frame(cls, status: str, raw: bytes) -> Self:
+        """Wrap a framed message whose headers are split on first use."""
+        response = cls.__new__(cls)
+        response._status = status  # noqa: SLF001 - own class
+        response._headers = None  # noqa: SLF001
+        response._raw = raw  # noqa: SLF001
+        return response
+
+    @property
+    def status(self) -> str:
+        """Return the value of the ``Response`` header."""
+        return self._status
+
+    def _key(self) -> tuple[str, Headers]:
+        return self._status, self.headers
+
+    def __repr__(self) -> str:
+        return f"Response(status={self._status!r}, headers={self.headers!r})"
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return partial(Response, status=self._status, headers=self.headers), ()
 
     @property
     def ok(self) -> bool:
@@ -123,12 +213,40 @@ class Response(_HeaderAccess):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event(_HeaderAccess):
+class Event(_Frame):
     """An ``Event:`` message. Unknown event names are normal and never an error."""
 
-    name: str
-    headers: Headers
+    __slots__ = ("_name",)
+    __match_args__ = ("name", "headers")
+
+    def __init__(self, *, name: str, headers: Headers) -> None:
+        """Build an event from already split headers (tests, fakes, snapshots)."""
+        self._name = name
+        self._headers = headers
+        self._raw = b""
+
+    @property
+    def name(self) -> str:
+        """Return the value of the ``Event`` header (``Newchannel``, ``Hangup``...)."""
+        return self._name
+
+    @classmethod
+    def from_frame(cls, name: str, raw: bytes) -> Self:
+        """Wrap a framed message whose headers are split on first use."""
+        event = cls.__new__(cls)
+        event._name = name  # noqa: SLF001 - own class
+        event._headers = None  # noqa: SLF001
+        event._raw = raw  # noqa: SLF001
+        return event
+
+    def _key(self) -> tuple[str, Headers]:
+        return self._name, self.headers
+
+    def __repr__(self) -> str:
+        return f"Event(name={self._name!r}, headers={self.headers!r})"
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return partial(Event, name=self._name, headers=self.headers), ()
 
     @property
     def uniqueid(self) -> str | None:

@@ -10,11 +10,17 @@ test that replays a transcript.
 Framing. Asterisk opens with one banner line (``Asterisk Call Manager/11.0.0``) that is
 *not* followed by a blank line. After it every message is a block of ``Key: Value``
 lines ended by an empty line. Lines end in CRLF, but some builds and proxies send bare
-LF, so a message ends at ``\n\r?\n``. The buffer is searched only from where the last
-search stopped (minus the length of a terminator), never from the start again, so a
-large message arriving in many small reads costs linear time. Bytes are decoded to text
-(UTF-8, ``errors="replace"``) only *after* a whole message is framed: a multi-byte
-character split across two reads is kept intact (panoramisk drops it).
+LF, so a message ends at ``\n\r?\n``. Each read is checked once for bare LF (two
+``count`` calls); where there is none a terminator can only be ``\r\n\r\n``, found with
+``bytes.find``, and only the regex handles the rest. The buffer is searched only from
+where the last search stopped (minus the length of a terminator), never from the start
+again, so a large message arriving in many small reads costs linear time.
+
+Laziness. An ``Event:`` frame becomes an ``Event`` carrying its name (the rest of the
+first line) and its raw bytes; its headers are decoded (UTF-8, ``errors="replace"``)
+and split the first time someone reads them. A message is decoded only *after* it is
+framed whole, so a multi-byte character split across two reads is kept intact
+(panoramisk drops it).
 
 Bounds. A message larger than ``max_message_size`` is reported as one
 ``ProtocolViolation`` and skipped up to its terminator; while skipping only the last
@@ -47,9 +53,9 @@ from callcenter.ami.messages import (
     Banner,
     ConnectionClosed,
     Event,
-    Headers,
     ProtocolViolation,
     Response,
+    split_headers,
 )
 
 DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024
@@ -86,11 +92,15 @@ _TRANSITIONS: dict[tuple[State, Input], State] = {
     (State.READY, Input.EOF): State.CLOSED,
 }
 
-_TERMINATOR = re.compile(rb"\n\r?\n")
+_END = b"\r\n\r\n"
+_TERMINATOR = re.compile(rb"\n\r?\n")  # where bare LF was received
 _HEADER_LIKE = re.compile(rb"^[A-Za-z][\w-]*: ")
-_CR, _LF = 13, 10
-# Bytes of a terminator that may sit after a message's last character.
-_TERMINATOR_SLACK = 3
+_EVENT = b"Event: "
+_CR = 13
+_BLANK = (13, 10)  # CR, LF: stray blank lines between messages
+# Bytes of a terminator that may sit before the end of the buffer: kept, and
+# searched again when more arrives.
+_KEEP = len(_END) - 1
 _EXCERPT = 120
 
 
@@ -177,9 +187,10 @@ class AmiConnection:
         if not data:
             return self._eof()
         self._transition(Input.DATA)
-        self._buffer += data
+        buf = self._buffer
         if data.count(b"\n") != data.count(b"\r\n"):
-            self._dirty_until = len(self._buffer)
+            self._dirty_until = len(buf) + len(data)
+        buf += data
         out: list[AmiMessage] = []
         if self.state is State.AWAIT_BANNER and not self._read_banner(out):
             return out
@@ -227,48 +238,86 @@ class AmiConnection:
 
     def _read_messages(self, out: list[AmiMessage]) -> None:
         buf = self._buffer
-        search = _TERMINATOR.search
-        start = 0
-        pos = self._scan_from
-        limit = self.max_message_size
-        while True:
-            if self._skipping:
-                match = search(buf, pos)
-                if match is None:
-                    keep = max(start, len(buf) - _TERMINATOR_SLACK + 1)
-                    del buf[:keep]
-                    self._scan_from = 0
-                    self._dirty_until = len(buf)
-                    return
-                self._skipping = False
-                start = pos = match.end()
-            while start < len(buf) and buf[start] in (_CR, _LF):
-                start += 1
-            pos = max(pos, start)
-            match = search(buf, pos)
-            if match is None:
-                break
-            end = match.start()
-            pos = match.end()
-            if buf[end - 1] == _CR:
-                end -= 1
-            if end - start > limit:
-                out.append(_too_large(buf, start))
-            else:
-                text = buf[start:end].decode("utf-8", "replace")
-                self._dispatch(_parse(text, crlf=start >= self._dirty_until), out)
-            start = pos
-        if len(buf) - start > limit + _TERMINATOR_SLACK:
+        if self._skipping and not self._skip_oversized(buf):
+            return
+        start = _after_blank_lines(buf, 0)
+        if self._find(buf, max(start, self._scan_from))[0] >= 0:
+            start = self._frames(bytes(buf), start, out)
+        if len(buf) - start > self.max_message_size + _KEEP:
             out.append(_too_large(buf, start))
             self._skipping = True
-            keep = len(buf) - _TERMINATOR_SLACK + 1
-            del buf[:keep]
+            self._discard(len(buf) - _KEEP)
             self._scan_from = 0
-            self._dirty_until = len(buf)
             return
-        del buf[:start]
-        self._dirty_until = max(0, self._dirty_until - start)
-        self._scan_from = max(0, len(buf) - _TERMINATOR_SLACK + 1)
+        self._discard(start)
+        self._scan_from = max(0, len(buf) - _KEEP)
+
+    def _frames(self, data: bytes, start: int, out: list[AmiMessage]) -> int:
+        """Turn every complete frame of ``data`` from ``start`` into messages.
+
+        The hot path: a CRLF region is framed with ``bytes.find``, and an ``Event:``
+        frame becomes a lazy ``Event`` from one more ``find`` (the end of its first
+        line). Returns the offset of the first byte not consumed.
+        """
+        limit, dirty, size = self.max_message_size, self._dirty_until, len(data)
+        find = data.find
+        while True:
+            if start >= dirty:
+                end = find(_END, start)
+                after = end + 4
+            else:
+                end, after = self._find(data, start)
+            if end < 0:
+                return start
+            if end - start > limit:
+                out.append(_too_large(data, start))
+            elif data.startswith(_EVENT, start):
+                line = find(b"\n", start, end)
+                if line < 0:
+                    line = end
+                elif data[line - 1] == _CR:
+                    line -= 1
+                name = data[start + 7 : line].decode("utf-8", "replace")
+                event = Event.from_frame(name, data[start:end])
+                if self._lists:
+                    self._dispatch(event, out)
+                else:
+                    out.append(event)
+            else:
+                self._dispatch(_classify(data[start:end]), out)
+            start = after
+            while start < size and data[start] in _BLANK:
+                start += 1
+
+    def _find(self, buf: bytes | bytearray, pos: int) -> tuple[int, int]:
+        """Return (end of the message, offset after its terminator) or (-1, -1).
+
+        Where no bare LF was received a terminator is exactly CRLF CRLF; elsewhere
+        the regex also finds LF LF and LF CRLF.
+        """
+        if pos >= self._dirty_until:
+            end = buf.find(_END, pos)
+            return (end, end + 4) if end >= 0 else (-1, -1)
+        match = _TERMINATOR.search(buf, pos)
+        if match is None:
+            return -1, -1
+        end = match.start()
+        return (end - 1 if buf[end - 1] == _CR else end), match.end()
+
+    def _skip_oversized(self, buf: bytearray) -> bool:
+        """Drop the rest of an oversized message; return whether its end was seen."""
+        match = _TERMINATOR.search(buf, self._scan_from)
+        self._scan_from = 0
+        if match is None:
+            self._discard(max(0, len(buf) - _KEEP))
+            return False
+        self._skipping = False
+        self._discard(match.end())
+        return True
+
+    def _discard(self, count: int) -> None:
+        del self._buffer[:count]
+        self._dirty_until = max(0, self._dirty_until - count)
 
     def _dispatch(
         self, message: Response | Event | ProtocolViolation, out: list[AmiMessage]
@@ -312,46 +361,31 @@ def _line(key: str, value: str) -> str:
     return f"{key}: {value}\r\n"
 
 
-def _too_large(buf: bytearray, start: int) -> ProtocolViolation:
+def _too_large(buf: bytes | bytearray, start: int) -> ProtocolViolation:
     excerpt = bytes(buf[start : start + _EXCERPT]).decode("utf-8", "replace")
     return ProtocolViolation(reason="message exceeds max_message_size", excerpt=excerpt)
 
 
-def _parse(text: str, *, crlf: bool) -> Response | Event | ProtocolViolation:
-    """Turn one framed message (decoded, without its terminator) into a message.
+def _after_blank_lines(buf: bytes | bytearray, start: int) -> int:
+    size = len(buf)
+    while start < size and buf[start] in _BLANK:
+        start += 1
+    return start
 
-    ``crlf`` promises every line ends in CRLF (checked per read by the caller), which
-    allows the fast path: one split, one partition per line.
+
+def _classify(raw: bytes) -> Response | Event | ProtocolViolation:
+    """Turn a frame that does not start with ``Event: `` into a message.
+
+    The first header tells what it is, in any letter case; its headers are split
+    here already, since they are needed to tell.
     """
-    if crlf:
-        parts = [line.partition(": ") for line in text.split("\r\n")]
-        pairs = [(key, value) for key, sep, value in parts if sep]
-        if len(pairs) != len(parts):
-            pairs = _parse_lines(text.replace("\r\n", "\n"))
-    else:
-        pairs = _parse_lines(text.replace("\r\n", "\n"))
-    headers: Headers = tuple(pairs)
+    text = raw.decode("utf-8", "replace")
+    headers = split_headers(text)
     key, value = headers[0]
-    if key == "Event" or key.lower() == "event":
+    if key.lower() == "event":
         return Event(name=value, headers=headers)
-    if key == "Response" or key.lower() == "response":
+    if key.lower() == "response":
         return Response(status=value, headers=headers)
     return ProtocolViolation(
         reason="message is neither a Response nor an Event", excerpt=text[:_EXCERPT]
     )
-
-
-def _parse_lines(text: str) -> list[tuple[str, str]]:
-    """Slow path for messages with lines that are not ``Key: Value``.
-
-    A line without a colon (the body of an old ``Response: Follows``) is kept with an
-    empty key, so nothing Asterisk sent is lost.
-    """
-    pairs: list[tuple[str, str]] = []
-    for line in text.split("\n"):
-        key, colon, value = line.partition(":")
-        if not colon:
-            pairs.append(("", line))
-        else:
-            pairs.append((key, value.removeprefix(" ")))
-    return pairs
