@@ -285,12 +285,47 @@ def graph_command(
 
 
 @ivr_group.command("reload")
-def reload_command() -> None:
-    """Explain how a running server reloads its flows."""
-    click.echo(
-        "A running `callcenter` server reloads its IVR flows on SIGHUP:\n"
-        "  kill -HUP <pid of callcenter>\n"
-        "The new flows are used only when every file validates; otherwise the old\n"
-        "flows stay in use and the problems are logged. Calls in progress keep the\n"
-        "flow they started with. Run `callcenter ivr check` first."
-    )
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The running server's data directory (default: from the configuration).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait for the server's answer in its log.",
+)
+@click.pass_context
+def reload_command(ctx: click.Context, data_dir: Path | None, wait: float) -> None:
+    """Make the running server reload its IVR flows (SIGHUP) and show the outcome.
+
+    The new flows are used for new calls only when every file validates; otherwise
+    the old flows stay in use. Calls in progress keep the flow they started with.
+    """
+    from callcenter.pidfile import pid_path, request_reload, running_pid  # noqa: PLC0415
+    from callcenter.settings import load_settings  # noqa: PLC0415
+
+    if data_dir is None:
+        config_path: Path | None = (ctx.find_object(dict) or {}).get("config_path")
+        data_dir = load_settings(config_path).general.data_dir
+    pid = running_pid(data_dir)
+    if pid is None:
+        click.echo(
+            f"no running callcenter server found ({pid_path(data_dir)} missing or "
+            "stale).\nStart one with `callcenter up` (it reads the flows at start), "
+            "or pass --data-dir; `callcenter ivr check` validates flows offline.",
+            err=True,
+        )
+        ctx.exit(1)
+    answer = request_reload(pid, data_dir / "logs" / "callcenter.log", wait=wait)
+    if not answer.lines:
+        click.echo(
+            f"sent SIGHUP to server {pid}; no answer in its log within {wait:g} s "
+            f"(see {data_dir / 'logs' / 'callcenter.log'})"
+        )
+        ctx.exit(1)
+    click.echo("\n".join(answer.lines))
+    ctx.exit(0 if answer.ok else 1)

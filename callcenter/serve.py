@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callcenter.center import CallCenter, make_call_center
+from callcenter.center import CallCenter, make_call_center, reload_flows
 from callcenter.core.crm_services import CrmServices
 from callcenter.errors import CallCenterError
 from callcenter.logconfig import configure_logging
+from callcenter.pidfile import remove_pid, write_pid
 from callcenter.settings import Settings
 
 if TYPE_CHECKING:
@@ -130,11 +131,9 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
     )
     center = make_call_center(settings, services=CrmServices(crm))
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         async with (
+            _signals(center, stop),
             _broker(settings) as mqtt_port,
             _bridge(settings, center, mqtt_port, crm),
             _web(settings, center) as web,
@@ -142,13 +141,50 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
             print(_banner(settings, center, web, mqtt_port, log_path), flush=True)
             await _run(center, stop, duration)
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
         await crm.aclose()
     print(
         f"callcenter stopped: {center.switchboard.completed} calls recorded.",
         file=sys.stderr,
     )
+
+
+@contextlib.asynccontextmanager
+async def _signals(center: CallCenter, stop: asyncio.Event) -> AsyncIterator[None]:
+    """Stop on SIGINT/SIGTERM, reload the IVR flows on SIGHUP; own the pid file."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, reload_on_signal, center)
+    data_dir = center.settings.general.data_dir
+    write_pid(data_dir)
+    try:
+        yield
+    finally:
+        remove_pid(data_dir)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+
+
+def reload_on_signal(center: CallCenter) -> bool:
+    """Reload the IVR flows for new calls and log the outcome (one ``IVR flows`` line).
+
+    Returns whether the new flows are in use; on a problem the old ones stay.
+    """
+    problems = reload_flows(center)
+    if problems:
+        details = "".join(f"\n  {problem}" for problem in problems)
+        logger.warning(
+            "IVR flows not reloaded, the old flows stay in use: %d problem(s)%s",
+            len(problems),
+            details,
+        )
+        return False
+    logger.info(
+        "IVR flows reloaded (generation %d): %s",
+        center.flows.generation,
+        ", ".join(sorted(center.flows.flows)),
+    )
+    return True
 
 
 async def _run(center: CallCenter, stop: asyncio.Event, duration: float | None) -> None:

@@ -169,9 +169,13 @@ def test_graph_writes_mermaid_or_dot(runner: CliRunner, tmp_path: Path) -> None:
     assert target.read_text().startswith('digraph "main"')
 
 
-def test_reload_explains_sighup(runner: CliRunner) -> None:
-    result = runner.invoke(ivr_group, ["reload"])
-    assert "SIGHUP" in result.output
+def test_reload_without_a_running_server_says_so(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(ivr_group, ["reload", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no running callcenter server found" in result.output
+    assert "callcenter up" in result.output
 
 
 @pytest.mark.parametrize("flow", ["main", "hotel", "travel", "survey"])
