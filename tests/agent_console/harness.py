@@ -17,6 +17,7 @@ from callcenter.center import CallCenter, make_call_center
 from callcenter.clock import VirtualClock
 from callcenter.console_api import ConsoleApi
 from callcenter.core.crm_services import CrmServices
+from callcenter.core.switchboard import Input
 from callcenter.domain import events as ev
 from callcenter.domain.codec import to_json
 from callcenter.domain.ids import AgentId, CallId
@@ -71,8 +72,17 @@ class Cti:
         self.sim: SimulatedPbx = self.pbx
         self.events: list[ev.DomainEvent] = []
         self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
         self._sinks: list[tuple[str, EventSink]] = []
         center.bus.add_listener(self._record)
+        runtime, submit = center.runtime, center.runtime.submit
+
+        def submit_and_wake(item: Input) -> None:
+            submit(item)
+            self._wake.set()
+
+        runtime.submit = submit_and_wake  # type: ignore[method-assign]
+        self.pbx.attach(submit_and_wake)
 
     def attach_console(self, agent_id: str, sink: EventSink) -> Callable[[], None]:
         """Deliver the JSON of every event for ``agent_id`` to ``sink``."""
@@ -90,11 +100,18 @@ class Cti:
                 sink(agent_id, to_json(event))
 
     async def drive(self) -> None:
-        """Serve inputs (agent commands) forever without moving time."""
+        """Serve inputs (agent commands) forever without moving time.
+
+        It sleeps until something is submitted (a poll every 50 ms is the safety
+        net): a busy loop would keep Pilot's idle detection waiting a full second
+        after every key press.
+        """
         while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=0.05)
+            self._wake.clear()
             async with self._lock:
                 await self.center.runtime.run(until=self.clock.now())
-            await asyncio.sleep(0.002)
 
     async def step_until(self, done: Callable[[], bool], *, limit: float = 600) -> None:
         """Move virtual time one happening at a time until ``done()``."""
