@@ -249,5 +249,6 @@ class ConsoleActions:
     def action_help(self) -> None:
         """List every key."""
         app = self._app()
-        keys = [(b.key, b.description) for b in app.BINDINGS if isinstance(b, Binding)]
+        keys = [(app.get_key_display(b), b.description)
+                for b in app.BINDINGS if isinstance(b, Binding)]  # fmt: skip
         app.push_screen(HelpScreen(keys))

@@ -110,6 +110,16 @@ def date_text(instant: float) -> str:
     return datetime.fromtimestamp(instant, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
+def short_date_text(instant: float, now: float) -> str:
+    """Return ``MM-DD HH:MM`` within the year of ``now``, else ``YYYY-MM-DD``.
+
+    Table cells stay narrow enough for an 80-column terminal.
+    """
+    when = datetime.fromtimestamp(instant, tz=UTC)
+    same_year = when.year == datetime.fromtimestamp(now, tz=UTC).year
+    return when.strftime("%m-%d %H:%M" if same_year else "%Y-%m-%d")
+
+
 def alerts(record: dict[str, Any], card: dict[str, Any] | None) -> list[str]:
     """Return the routing facts worth a warning, most serious first."""
     routing = record.get("routing") or record.get("facts") or {}
@@ -135,22 +145,22 @@ def complaint_rows(card: dict[str, Any], now: float) -> list[tuple[str, ...]]:
     return [
         (
             str(c["complaint_id"]),
-            str(c["state"]).replace("_", " "),
             str(c["severity"]),
-            str(c["category"]).replace("_", " "),
-            age_text(now - float(c["opened_at"])),
+            str(c["state"]).replace("_", " "),
             ("OVERDUE " if c.get("overdue") else "")
-            + date_text(float(c["deadline_at"])),
+            + short_date_text(float(c["deadline_at"]), now),
+            age_text(now - float(c["opened_at"])),
+            str(c["category"]).replace("_", " "),
         )
         for c in complaints
     ]
 
 
-def interaction_rows(card: dict[str, Any]) -> list[tuple[str, ...]]:
+def interaction_rows(card: dict[str, Any], now: float) -> list[tuple[str, ...]]:
     """Return the last interactions: when, queue, outcome, disposition, score."""
     return [
         (
-            date_text(float(i["offered_at"])),
+            short_date_text(float(i["offered_at"]), now),
             str(i.get("queue") or "-"),
             str(i.get("outcome", "")),
             str(i.get("disposition") or "-"),
@@ -160,9 +170,14 @@ def interaction_rows(card: dict[str, Any]) -> list[tuple[str, ...]]:
     ]
 
 
+_IVR_CONTEXT = frozenset({"caller_number", "business_hours", "holiday", "language"})
+"""Variables the IVR sets itself; the CRM's routing facts are left out too."""
+
+
 def ivr_line(record: dict[str, Any]) -> str:
-    """Return the IVR path and the digits the caller keyed."""
+    """Return the IVR path and, on a second line, what the caller keyed."""
     path = " > ".join(str(p) for p in record.get("ivr_path") or [])
     variables = record.get("ivr_variables") or {}
-    keyed = ", ".join(f"{k}={v}" for k, v in variables.items() if k != "language")
-    return f"IVR: {path or '-'}" + (f"   keyed: {keyed}" if keyed else "")
+    known = _IVR_CONTEXT | set(record.get("routing") or {})
+    keyed = ", ".join(f"{k}={v}" for k, v in variables.items() if k not in known)
+    return f"IVR: {path or '-'}" + (f"\nkeyed: {keyed}" if keyed else "")

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from agent_console.model import date_text
-from agent_console.screens.dialogs import form_values
+from agent_console.screens.dialogs import form_values, show_error
 
 CHANNELS = ("phone", "web", "email", "on_site", "transferred")
 SEVERITIES = ("ordinary", "serious", "urgent")
@@ -36,23 +36,24 @@ class ComplaintScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         """Every field the workflow needs, each with its message line."""
-        with VerticalScroll(classes="dialog wide"):
+        with VerticalScroll(classes="dialog wide form"):
             yield Label(f"New complaint for {self._customer}")
-            yield Select(
-                _options(CHANNELS), value="phone", allow_blank=False, id="channel"
-            )
+            yield Select(_options(CHANNELS), value="phone", allow_blank=False,
+                         id="channel", compact=True)  # fmt: skip
             yield Static("", id="channel-error", classes="error")
             yield Select(_options(self._lists.get("categories", [])), prompt="category",
-                         id="category")  # fmt: skip
+                         id="category", compact=True)  # fmt: skip
             yield Static("", id="category-error", classes="error")
-            yield Select(_options(SEVERITIES), prompt="severity", id="severity")
+            yield Select(_options(SEVERITIES), prompt="severity", id="severity",
+                         compact=True)  # fmt: skip
             yield Static("", id="severity-error", classes="error")
             yield Input(placeholder="description: when, where, what happened",
-                        id="description")  # fmt: skip
+                        id="description", compact=True)  # fmt: skip
             yield Static("", id="description-error", classes="error")
-            yield SelectionList[str](*_options(DEMANDS), id="demands")
-            yield Select(_options(self._lists.get("departments", [])),
-                         prompt="department", id="department")  # fmt: skip
+            yield SelectionList[str](*_options(DEMANDS), id="demands", compact=True)
+            departments = _options(self._lists.get("departments", []))
+            yield Select(departments, prompt="department", id="department",
+                         compact=True)  # fmt: skip
             yield Static("", id="department-error", classes="error")
             yield Button("Log complaint", id="save", variant="primary", compact=True)
 
@@ -60,7 +61,7 @@ class ComplaintScreen(ModalScreen[dict[str, Any] | None]):
     def _deadline(self, event: Select.Changed) -> None:
         seconds = (self._lists.get("deadlines") or {}).get(str(event.value))
         text = f"deadline {date_text(self._now + float(seconds))}" if seconds else ""
-        self.query_one("#severity-error", Static).update(text)
+        show_error(self, "severity", text)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -73,7 +74,7 @@ class ComplaintScreen(ModalScreen[dict[str, Any] | None]):
             errors["description"] = "describe what happened (at least 10 characters)"
         for name, message in errors.items():
             if message or name != "severity":
-                self.query_one(f"#{name}-error", Static).update(message)
+                show_error(self, name, message)
         if any(errors.values()):
             return
         demands = list(self.query_one("#demands", SelectionList).selected)
@@ -118,7 +119,7 @@ class ComplaintDetailScreen(ModalScreen[dict[str, str] | None]):
     def _advance(self) -> None:
         values = form_values(self, "to_state", "comment")
         if not values["to_state"]:
-            self.query_one("#to_state-error", Static).update("choose the next step")
+            show_error(self, "to_state", "choose the next step")
             return
         self.dismiss(
             {**values, "complaint_id": str(self._reply["complaint"]["complaint_id"])}

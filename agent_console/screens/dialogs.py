@@ -89,7 +89,7 @@ class TransferScreen(ModalScreen[dict[str, str] | None]):
     def _go(self) -> None:
         target = self.query_one("#target", Input).value.strip()
         if not target:
-            self.query_one("#target-error", Static).update("a target is needed")
+            show_error(self, "target", "a target is needed")
             return
         self.dismiss(
             {
@@ -116,6 +116,13 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Label("Keys (Ctrl+P finds any action by name)")
             yield Static(lines, id="help-keys")
+
+
+def show_error(screen: ModalScreen[Any], name: str, message: str) -> None:
+    """Show ``message`` under the field ``name``; an empty one takes no line."""
+    line = screen.query_one(f"#{name}-error", Static)
+    line.update(message)
+    line.display = bool(message)
 
 
 def form_values(screen: ModalScreen[Any], *ids: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from agent_console.screens.dialogs import form_values
+from agent_console.screens.dialogs import form_values, show_error
 
 
 def parse_when(text: str) -> float:
@@ -65,6 +65,6 @@ class WrapUpScreen(ModalScreen[dict[str, object] | None]):
                     errors["callback"] = "the callback must be in the future"
                 result["callback_at"] = when
         for name, message in errors.items():
-            self.query_one(f"#{name}-error", Static).update(message)
+            show_error(self, name, message)
         if not any(errors.values()):
             self.dismiss(result)

@@ -33,8 +33,8 @@ class CallPanel(Vertical):
         else:
             since = float(call.get("since") or now)
             line.update(
-                f"{call.get('state', '').upper()} {clock_text(now - since)}  "
-                f"{call.get('caller_number', '')}  [{call.get('queue', '')}]"
+                f"{call.get('state', '').upper()} {clock_text(now - since)}\n"
+                f"{call.get('caller_number', '')}  \\[{call.get('queue', '')}]"
             )
             self.query_one("#ivr-line", Static).update(ivr_line(desk.record()))
         possible = desk.actions()

@@ -24,7 +24,7 @@ class CustomerPanel(VerticalScroll):
         yield Static("Waiting for a call.", id="card")
         yield Static("", id="alerts")
         complaints: DataTable[str] = DataTable(id="complaints", cursor_type="row")
-        complaints.add_columns("#", "Status", "Severity", "Category", "Age", "Deadline")
+        complaints.add_columns("#", "Severity", "Status", "Deadline", "Age", "Category")
         yield complaints
         interactions: DataTable[str] = DataTable(id="interactions", cursor_type="none")
         interactions.add_columns("When", "Queue", "Outcome", "Disposition", "CSAT")
@@ -46,11 +46,11 @@ class CustomerPanel(VerticalScroll):
         if card is None:
             return
         for row in complaint_rows(card, now):
-            *cells, deadline = row
-            if deadline.startswith("OVERDUE"):
-                deadline = f"[b red]{deadline}[/]"
-            complaints.add_row(*cells, deadline, key=row[0])
-        for row in interaction_rows(card):
+            cells = list(row)
+            if cells[3].startswith("OVERDUE"):
+                cells[3] = f"[b red]{cells[3]}[/]"
+            complaints.add_row(*cells, key=row[0])
+        for row in interaction_rows(card, now):
             interactions.add_row(*row)
 
 

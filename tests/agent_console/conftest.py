@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.agent_console.harness import Cti, build_template, running_cti
+from tests.agent_console.scripted import Desks, record_desks
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,9 @@ def crm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def cti(crm_template: Path, tmp_path: Path) -> AsyncIterator[Cti]:
     async with running_cti(crm_template, tmp_path) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def desks(crm_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Desks:
+    """The ``status`` of agent 1001 at each stage of one real call."""
+    return record_desks(crm_template, tmp_path_factory.mktemp("desks"))
