@@ -8,6 +8,7 @@ write). Complaint operations are interactive and do raise, so the agent sees it.
 """
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +41,9 @@ from crm_link.enums import Channel, ComplaintState, Demand, Severity
 from crm_link.errors import InvalidComplaintError, NotFoundError
 from crm_link.models import Interaction
 from crm_link.outbox import Outbox, Record
+from crm_link.reader import bound_engine, make_reader
 from crm_link.screen_pop import screen_pop as _screen_pop
+from crm_link.screen_pop import unknown_caller
 
 _LOG = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class CrmService:
         self._external = external
         self._external_budget = external_budget
         self._engine = engine
+        self._reader = make_reader(engine or bound_engine(sessions))
         self._log = logger or _LOG
         self._watcher = workflow.OverdueWatcher()
         self._writer = writes.CallPathWriter(
@@ -98,7 +102,8 @@ class CrmService:
         )
 
     async def aclose(self) -> None:
-        """Release the engine this service created."""
+        """Release the screen-pop reader, and the engine this service was given."""
+        await self._reader.aclose()
         if self._engine is not None:
             await self._engine.dispose()
 
@@ -125,20 +130,19 @@ class CrmService:
         ``unavailable`` and the local record is returned at once.
         """
         e164 = phones.try_normalize(number, region=self._config.default_region)
+        if e164 is None:
+            return unknown_caller(number, None, now)
         lookup = self._start_external(e164)
-        async with self._sessions() as session:
-            pop = await _screen_pop(
-                session, number=number, e164=e164, now=now,
-                config=self._config, rules=self._rules,
-            )  # fmt: skip
+        pop = await self._reader.run(functools.partial(
+            _screen_pop, number=number, e164=e164, now=now, config=self._config,
+            rules=self._rules,
+        ))  # fmt: skip
         if lookup is None:
             return pop
         return await ext.merge_when_ready(pop, lookup, self._external_budget)
 
-    def _start_external(
-        self, e164: str | None
-    ) -> "asyncio.Task[ext.ExternalAnswer] | None":
-        if self._external is None or e164 is None:
+    def _start_external(self, e164: str) -> "asyncio.Task[ext.ExternalAnswer] | None":
+        if self._external is None:
             return None
         return asyncio.create_task(ext.ask(self._external, e164))
 
