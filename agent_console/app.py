@@ -5,6 +5,7 @@ keeps one ``DeskState`` and repaints the widgets from it. Commands are queued on
 backend (refused while the link is down) and answered by replies.
 """
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -78,11 +79,17 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start the backend worker and the clock."""
+        """Start the backend worker and the clock.
+
+        Once the first frame is up, everything built so far leaves the garbage
+        collector's view (``gc.freeze``): a full collection then no longer walks
+        Textual's widget tree, which otherwise delayed an occasional pop by 100 ms.
+        """
         self._pump()
         self.set_interval(1.0, self._tick)
         self.set_interval(5.0, self._poll)
         self.repaint()
+        self.call_after_refresh(gc.freeze)
 
     @work(exclusive=True, group="backend")
     async def _pump(self) -> None:

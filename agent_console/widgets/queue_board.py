@@ -13,12 +13,17 @@ class QueueBoard(DataTable[str]):
         self.cursor_type = "none"
         self.add_columns("Queue", "Waiting", "Longest")
 
+    _rows: tuple[tuple[str, str, str], ...] = ()
+
     def show(self, desk: DeskState) -> None:
-        """Paint the queue figures of ``desk``."""
+        """Paint the queue figures of ``desk`` (only when they changed)."""
+        rows = tuple(
+            (str(q["name"]), str(q["waiting"]), clock_text(float(q["longest_wait"])))
+            for q in desk.queues
+        )
+        if rows == self._rows:
+            return
+        self._rows = rows
         self.clear()
-        for queue in desk.queues:
-            self.add_row(
-                str(queue["name"]),
-                str(queue["waiting"]),
-                clock_text(float(queue["longest_wait"])),
-            )
+        for row in rows:
+            self.add_row(*row)
