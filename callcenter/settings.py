@@ -227,6 +227,34 @@ def _default_agents() -> tuple[AgentSettings, ...]:
     )
 
 
+Code = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
+
+
+class ConsoleSettings(Section):
+    """The agent console's code lists: what an agent picks from, not free text.
+
+    Reports group by these codes, so a site sets its own in ``[console]``.
+    """
+
+    pause_reasons: tuple[Code, ...] = Field(
+        default=("break", "lunch", "training", "meeting"), min_length=1
+    )
+    dispositions: tuple[Code, ...] = Field(
+        default=(
+            "resolved", "booking_made", "booking_changed", "information",
+            "complaint_logged", "callback_needed", "transferred", "no_action",
+        ),
+        min_length=1,
+    )  # fmt: skip
+
+    @field_validator("pause_reasons", "dispositions")
+    @classmethod
+    def _unique(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(codes)) != len(codes):
+            raise ValueError("codes must be unique")
+        return codes
+
+
 class Settings(Section):
     """The whole configuration."""
 
@@ -238,6 +266,7 @@ class Settings(Section):
     web: WebSettings = WebSettings()
     ivr: IvrSettings = IvrSettings()
     hours: HoursSettings = HoursSettings()
+    console: ConsoleSettings = ConsoleSettings()
     queues: tuple[QueueSettings, ...] = Field(default_factory=_default_queues)
     agents: tuple[AgentSettings, ...] = Field(default_factory=_default_agents)
 
