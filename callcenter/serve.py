@@ -218,7 +218,12 @@ async def _bridge(
     from callcenter.mqtt.bridge import MqttBridge  # noqa: PLC0415
 
     mqtt = settings.mqtt.model_copy(update={"port": port})
-    api = ConsoleApi(center, crm=crm)
+    api = ConsoleApi(
+        center,
+        crm=crm,
+        pause_reasons=settings.console.pause_reasons,
+        dispositions=settings.console.dispositions,
+    )
     bridge = MqttBridge(center.bus, mqtt, command_handler=api.handle)
     await bridge.start()
     try:
