@@ -66,6 +66,11 @@ class PbxSettings(Section):
     agi_port: Port = 4573
     agent_endpoint: str = Field(default="PJSIP/{agent}", pattern=r"\{agent\}")
     connect_timeout: Annotated[float, Field(gt=0, le=120)] = 5.0
+    # Where Asterisk writes voicemail (RECORD FILE): a directory on the Asterisk host
+    # that exists and Asterisk may write to (it creates no directories).
+    recordings_dir: str = Field(
+        default="/var/spool/asterisk/callcenter", pattern=r"^/[\w./-]*$"
+    )
 
 
 class SimulationSettings(Section):

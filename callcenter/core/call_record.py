@@ -29,6 +29,7 @@ class CallRecord:
     talk_ended_at: float | None = None
     outcome: ev.CallOutcome | None = None
     waited: float = 0.0
+    mailbox: str | None = None  # set while the caller records a voicemail
 
     def customer_id(self) -> CustomerId | None:
         """Return the CRM customer the lookup found, if any."""

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from callcenter.core.messages import BuildScreenPop
+from callcenter.core.messages import BuildScreenPop, PersistVoicemail
 from callcenter.core.services import UNKNOWN, Facts
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
@@ -85,4 +85,16 @@ class CrmServices:
         score = answers.get("overall") or round(sum(answers.values()) / len(answers))
         await self.crm.record_survey(
             call_id=call_id, score=max(1, min(5, score)), at=now
+        )
+
+    async def record_voicemail(self, voicemail: PersistVoicemail) -> None:
+        """Store the voicemail through the CRM's durable writes (never lost)."""
+        await self.crm.record_voicemail(
+            call_id=voicemail.call_id,
+            number=voicemail.number,
+            at=voicemail.at,
+            recording_ref=voicemail.recording_ref,
+            duration_seconds=voicemail.duration_seconds,
+            queue=voicemail.queue,
+            customer_id=voicemail.customer_id,
         )

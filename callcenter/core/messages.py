@@ -8,7 +8,7 @@ input. Everything is immutable and carries no I/O handle.
 from dataclasses import dataclass, field
 
 from callcenter.domain.events import CallCompleted
-from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +92,24 @@ class PersistSurvey:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PersistVoicemail:
+    """Store a message a caller left (the PBX keeps the audio at ``recording_ref``).
+
+    ``queue`` is the queue the caller was in, if any; ``mailbox`` the IVR's voicemail
+    box (the CRM does not keep it yet; Asterisk names the file after it).
+    """
+
+    call_id: CallId
+    number: str
+    at: float
+    recording_ref: str
+    duration_seconds: float
+    mailbox: str = ""
+    queue: QueueName | None = None
+    customer_id: CustomerId | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TakeOverAgent:
     """A person logged in at a console: the simulation must stop answering for them."""
 
@@ -117,6 +135,7 @@ CoreRequest = (
     | BuildScreenPop
     | PersistCall
     | PersistSurvey
+    | PersistVoicemail
     | TakeOverAgent
     | AgentReply
 )

@@ -27,6 +27,7 @@ from callcenter.core.messages import (
     LookupCustomer,
     PersistCall,
     PersistSurvey,
+    PersistVoicemail,
     SupervisorCommand,
     TakeOverAgent,
     TimerDue,
@@ -194,6 +195,8 @@ class Runtime:
                     await self.services.record_survey(
                         call_id, answers, self.clock.now()
                     )
+                case PersistVoicemail():
+                    await self.services.record_voicemail(request)
         except Exception as exc:  # noqa: BLE001 - a failed request must not stop calls
             self.stats.request_errors += 1
             self.stats.last_error = f"{type(request).__name__}: {exc}"

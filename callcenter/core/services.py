@@ -7,7 +7,7 @@
 from collections.abc import Mapping
 from typing import Protocol
 
-from callcenter.core.messages import BuildScreenPop
+from callcenter.core.messages import BuildScreenPop, PersistVoicemail
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 
@@ -46,6 +46,10 @@ class CallCenterServices(Protocol):
         """Store survey answers given after a call."""
         ...
 
+    async def record_voicemail(self, voicemail: PersistVoicemail) -> None:
+        """Store a message a caller left, so that someone calls them back."""
+        ...
+
 
 class InMemoryServices:
     """Customers and records in memory: for tests and virtual-time simulation."""
@@ -63,6 +67,7 @@ class InMemoryServices:
         self.paths: dict[CallId, tuple[str, ...]] = {}
         self.surveys: dict[CallId, dict[str, int]] = {}
         self.screen_pops: list[ScreenPopReady] = []
+        self.voicemails: list[PersistVoicemail] = []
 
     async def routing_facts(self, number: str, now: float) -> Facts:
         """Return the stored facts for ``number``."""
@@ -107,3 +112,7 @@ class InMemoryServices:
         """Keep the answers."""
         del now
         self.surveys[call_id] = dict(answers)
+
+    async def record_voicemail(self, voicemail: PersistVoicemail) -> None:
+        """Keep the voicemail."""
+        self.voicemails.append(voicemail)

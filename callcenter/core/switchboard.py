@@ -12,8 +12,9 @@ storing records, replies to consoles). A call's life:
    the position, always read from the ACD at that moment.
 3. The ACD offers the call (``ConnectToAgent``); the PBX reports ringing (the screen
    pop is built then), answer or no answer; the ACD re-queues a missed offer.
-4. When the agent hangs up, the IVR may continue (survey); when the caller's leg
-   ends, the switchboard emits exactly one ``CallCompleted`` and forgets the call.
+4. When the agent hangs up, the IVR may continue (survey); a voicemail node has the
+   PBX record a message (``callcenter.core.voicemail``); when the caller's leg ends,
+   the switchboard emits exactly one ``CallCompleted`` and forgets the call.
 
 The switchboard owns no clock, no socket and no task: the same code runs in real time
 against Asterisk and in virtual time against the simulated PBX.
@@ -42,6 +43,7 @@ from callcenter.core.messages import (
     TakeOverAgent,
     TimerDue,
 )
+from callcenter.core.voicemail import message_recorded, record_message
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId, QueueName
@@ -227,6 +229,8 @@ class Switchboard:
             self._feed(call, event, now, out)
         elif call is not None and isinstance(event, ev.AgentLegEnded):
             out.append(cmd.HangUp(call_id=call.call_id))
+        if call is not None and isinstance(event, ev.MessageRecorded):
+            out.extend(message_recorded(call, event))
         if call is not None and isinstance(event, ev.CallEnded):
             self._finish(call, now, out)
 
@@ -329,10 +333,7 @@ class Switchboard:
             case ivr_req.SaveSurvey(answers=answers):
                 out.append(PersistSurvey(call_id=call.call_id, answers=dict(answers)))
             case ivr_req.RecordVoicemail():
-                # The PBX port records no voicemail yet: the caller has heard the
-                # prompt, the call ends and is recorded as voicemail.
-                call.outcome = call.outcome or ev.CallOutcome.VOICEMAIL
-                out.append(cmd.HangUp(call_id=call.call_id))
+                out.append(record_message(call, item))
             case ivr_req.IvrFinished(outcome="callback"):
                 call.outcome = call.outcome or ev.CallOutcome.CALLBACK
             case _:

@@ -1,7 +1,8 @@
 """Commands to the PBX port: imperative, immutable, one call leg each.
 
 Each command names the call it acts on. Outcomes come back as domain events
-(``PromptFinished``, ``DigitsCollected``, ``AgentRinging`` ...), never as return
+(``PromptFinished``, ``DigitsCollected``, ``MessageRecorded``, ``AgentRinging`` ...),
+never as return
 values, so the same core drives a simulated PBX and a real Asterisk.
 """
 
@@ -58,6 +59,22 @@ class CollectDigits(PbxCommand):
     max_digits: int
     timeout: float
     language: str = "en"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordMessage(PbxCommand):
+    """Record what the caller says (a voicemail) into the PBX's recordings.
+
+    ``name`` is a file name without directory or extension: the PBX decides where
+    recordings live, so the core never names a path on another machine. Recording
+    ends after ``max_seconds``, after ``silence_seconds`` of silence (0: never), when
+    the caller keys ``#`` or hangs up; ``MessageRecorded`` reports it.
+    """
+
+    name: str
+    max_seconds: int
+    beep: bool = True
+    silence_seconds: int = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

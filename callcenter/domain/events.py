@@ -83,6 +83,21 @@ class DigitsCollected(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MessageRecorded(DomainEvent):
+    """A ``RecordMessage`` ended with the caller's message stored by the PBX.
+
+    ``recording_ref`` says where the PBX keeps the audio (a file path on Asterisk,
+    ``sim:<call_id>.wav`` in the simulation, which writes no audio); it is empty when
+    nothing could be recorded. A caller who hangs up after speaking still leaves a
+    message: this event then comes just before ``CallEnded``.
+    """
+
+    call_id: CallId
+    recording_ref: str
+    duration_seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HoldInterrupted(DomainEvent):
     """The caller keyed a digit while on hold (e.g. 2 to ask for a callback)."""
 
@@ -263,6 +278,7 @@ PBX_EVENTS: tuple[type[DomainEvent], ...] = (
     CallOffered,
     PromptFinished,
     DigitsCollected,
+    MessageRecorded,
     HoldInterrupted,
     AgentRinging,
     AgentNoAnswer,

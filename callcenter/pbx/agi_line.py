@@ -3,9 +3,10 @@
 Theory of operation. The runtime never waits for media: ``push`` queues a command and
 returns. While a FastAGI session of the call is attached (``serve``), commands run
 on it one at a time, each reporting its outcome as a domain event (``PromptFinished``,
-``DigitsCollected``). ``StartHold`` lasts until the next command: the music plays as
-the channel's generator (``SET MUSIC ON``) while short ``WAIT FOR DIGIT`` polls catch a
-key (``HoldInterrupted``) and let a newer command take over within one poll.
+``DigitsCollected``, ``MessageRecorded``). ``StartHold`` lasts until the next
+command: the music plays as the channel's generator (``SET MUSIC ON``) while short
+``WAIT FOR DIGIT`` polls catch a key (``HoldInterrupted``) and let a newer command take
+over within one poll.
 
 A session ends in one of four ways (``Ending``): the call was moved away by our own
 AMI ``Redirect`` (to ring an agent or to transfer; Asterisk answers the running
@@ -28,12 +29,17 @@ from callcenter.domain.events import (
     DigitsCollected,
     DomainEvent,
     HoldInterrupted,
+    MessageRecorded,
     PromptFinished,
 )
 from callcenter.domain.ids import CallId
 
 ESCAPE_DIGITS = "0123456789*#"
 MINUTE = 60
+RECORDING_FORMAT = "wav"  # 8 kHz signed linear: ``endpos`` counts 8000 a second
+RECORDING_RATE = 8000
+END_OF_MESSAGE = "#"  # the caller keys it when done
+_RECORDED = frozenset({"timeout", "dtmf", "hangup"})  # RECORD FILE wrote the file
 
 
 class Ending(StrEnum):
@@ -55,9 +61,14 @@ class CallLine:
         emit: Callable[[DomainEvent], None],
         now: Callable[[], float],
         hold_poll_ms: int = 1000,
+        recordings_dir: str = "/var/spool/asterisk/callcenter",
     ) -> None:
-        """Create an idle line; events go to ``emit`` stamped with ``now()``."""
+        """Create an idle line; events go to ``emit`` stamped with ``now()``.
+
+        Voicemail goes to ``recordings_dir`` on the Asterisk host (it must exist).
+        """
         self.call_id = call_id
+        self.recordings_dir = recordings_dir.rstrip("/")
         self.hold_class: str | None = None
         self.stopped = False
         self._emit, self._now = emit, now
@@ -161,6 +172,8 @@ class CallLine:
             case cmd.CollectDigits():
                 await self._set_language(channel, command.language)
                 await self._collect(channel, command)
+            case cmd.RecordMessage():
+                await self._record(channel, command)
             case cmd.HangUp():
                 await channel.hangup()
                 return True
@@ -218,3 +231,39 @@ class CallLine:
                 timed_out=timed_out and not digits,
             )
         )
+
+    async def _record(self, channel: AgiChannel, command: cmd.RecordMessage) -> None:
+        """Record the caller's message (``RECORD FILE``) and report it.
+
+        Asterisk answers ``result=0 (timeout)`` (time limit or silence), ``result=<#>
+        (dtmf)`` or ``result=-1 (hangup)``, each with ``endpos`` in samples. A caller
+        who hangs up after speaking has left a message: it is reported, then the
+        session ends as the caller's hang-up. Any other failure reports an empty
+        message, so the call is hung up rather than left in silence.
+
+        Raises:
+            AgiHangup: the caller hung up.
+        """
+        path = f"{self.recordings_dir}/{command.name}"
+        args: list[str | int] = [path, RECORDING_FORMAT, END_OF_MESSAGE]
+        args += [command.max_seconds * 1000, 0]  # the offset 0 keeps BEEP a flag
+        if command.beep:
+            args.append("BEEP")
+        if command.silence_seconds > 0:
+            args.append(f"s={command.silence_seconds}")
+        result = await channel.run("RECORD FILE", *args)
+        recorded = result.data in _RECORDED
+        seconds = round((result.endpos or 0) / RECORDING_RATE, 2) if recorded else 0.0
+        gone = result.data == "hangup" or (result.value == -1 and channel.hung_up)
+        if not gone or seconds > 0:
+            ref = f"{path}.{RECORDING_FORMAT}" if recorded else ""
+            self._emit(
+                MessageRecorded(
+                    at=self._now(),
+                    call_id=self.call_id,
+                    recording_ref=ref,
+                    duration_seconds=seconds,
+                )
+            )
+        if gone:
+            raise AgiHangup("RECORD FILE: caller hung up")

@@ -52,6 +52,7 @@ _MEDIA = (
     cmd.SayValue,
     cmd.CollectDigits,
     cmd.StartHold,
+    cmd.RecordMessage,
 )
 
 
@@ -95,6 +96,7 @@ class AsteriskPbx:
         )
         self.actions = AmiActions(self.ami, self.registry, dialplan or Dialplan())
         self._hold_poll_ms = hold_poll_ms
+        self._recordings_dir = settings.recordings_dir
         self._sink: EventSink | None = None
         self._lines: dict[CallId, CallLine] = {}
         self._feed: Feed[Event] | None = None
@@ -297,6 +299,7 @@ class AsteriskPbx:
                 emit=self._emit,
                 now=self.clock.now,
                 hold_poll_ms=self._hold_poll_ms,
+                recordings_dir=self._recordings_dir,
             )
             self._lines[call_id] = line
         return line

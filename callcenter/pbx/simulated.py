@@ -1,9 +1,10 @@
 """A simulated PBX: callers and agents in memory.
 
-Callers arrive, listen, key digits and hang up; agents answer, talk and hang up. It
-implements the PBX port, so the whole call center runs on this machine with nothing
-installed, in real time for the demo or in virtual time for fast simulation (it
-never reads a clock itself: ``now`` comes from the runtime's injected clock).
+Callers arrive, listen, key digits, leave voicemail (``sim_recording``: no audio is
+written) and hang up; agents answer, talk and hang up. It implements the PBX port, so
+the whole call center runs on this machine with nothing installed, in real time for
+the demo or in virtual time for fast simulation (it never reads a clock itself:
+``now`` comes from the runtime's injected clock).
 
 Every outcome is scheduled on a ``Timeline`` keyed per call and purpose, so a newer
 command naturally cancels the pending outcome of an older one (a new prompt ends the
@@ -33,6 +34,7 @@ from callcenter.domain.events import (
     PromptFinished,
 )
 from callcenter.domain.ids import AgentId, CallId
+from callcenter.pbx import sim_recording
 from callcenter.pbx.port import EventSink
 from callcenter.pbx.timeline import Timeline
 from callcenter.pbx.traffic import CallerProfile, TrafficModel
@@ -233,6 +235,16 @@ class SimulatedPbx:
                 self._collect(call, now, max_digits, timeout)
             case cmd.StartHold():
                 self._hold(call, now)
+            case cmd.RecordMessage():
+                call.state = LegState.IVR
+                sim_recording.record(
+                    command,
+                    now,
+                    timeline=self._timeline,
+                    traffic=self._traffic,
+                    emit=self._emit,
+                    hang_up=lambda at: self._gone(call, at, Party.CALLER),
+                )
             case _:
                 return False
         return True

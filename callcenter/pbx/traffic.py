@@ -89,6 +89,10 @@ class TrafficModel:
         """Seconds a caller takes to key a choice."""
         return self._rng.uniform(0.5, 3.0)
 
+    def message_seconds(self, max_seconds: float) -> float:
+        """Seconds a caller speaks into voicemail (a few, up to ``max_seconds``)."""
+        return round(self._rng.uniform(min(5.0, max_seconds), max_seconds), 1)
+
     def answer_delay(self) -> float | None:
         """Seconds until a simulated agent answers, or ``None`` when they miss it."""
         if self._rng.random() < self._settings.no_answer_probability:

@@ -25,6 +25,12 @@ SAMPLES: tuple[ev.DomainEvent, ...] = (
     ),
     ev.CallQueued(at=T0 + 9.2, call_id=CALL, queue=QUEUE, priority=5, position=1),
     ev.HoldInterrupted(at=T0 + 15.0, call_id=CALL, digit="2"),
+    ev.MessageRecorded(
+        at=T0 + 95.0,
+        call_id=CallId("1767600060.9"),
+        recording_ref="/var/spool/asterisk/callcenter/complaints-1767600060.9.wav",
+        duration_seconds=41.2,
+    ),
     ev.CallOfferedToAgent(at=T0 + 20.0, call_id=CALL, queue=QUEUE, agent_id=AGENT),
     ev.AgentRinging(at=T0 + 20.1, call_id=CALL, agent_id=AGENT),
     ev.AgentNoAnswer(at=T0 + 35.1, call_id=CALL, agent_id=AgentId("a1002")),
