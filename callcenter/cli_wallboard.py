@@ -2,7 +2,8 @@
 
 The terminal wallboard follows the web server's live stream with an API token, so it
 shows exactly what the browser shows. ``report`` reads the CRM database directly and
-prints the same reports as the web page, as a table or CSV.
+prints the same reports as the web page, as a table or CSV: occupancy and time per
+agent state come from the agent state intervals the running server stores.
 """
 
 import asyncio
@@ -82,17 +83,20 @@ def _day(value: str) -> date:
 @click.option("--to", "last", required=True, help="Last day (inclusive), YYYY-MM-DD.")
 @click.option(
     "--by",
-    type=click.Choice(["queue", "agent", "hour", "complaints"]),
+    type=click.Choice(["queue", "agent", "hour", "states", "complaints"]),
     default="queue",
     show_default=True,
-    help="Rows per queue, per agent, per hour (whole center), or complaints.",
+    help=(
+        "Rows per queue, per agent, per hour (whole center), time per agent state "
+        "and pause reason, or complaints."
+    ),
 )
 @click.option(
     "--interval",
     type=click.Choice(["15m", "hour", "day"]),
     default="day",
     show_default=True,
-    help="Length of one row for --by queue|agent.",
+    help="Length of one row for --by queue|agent|states.",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @click.pass_context
@@ -119,14 +123,23 @@ async def _rows(
     settings: Settings, start: float, end: float, by: str, interval: str
 ) -> tuple[Any, type]:
     from callcenter.web import reports  # noqa: PLC0415
+    from callcenter.web import reports_agents as agents  # noqa: PLC0415
     from crm_link.reporting import ReportingReader  # noqa: PLC0415
 
     reader = ReportingReader.from_url(settings.database_url())
+    zone = ZoneInfo(settings.general.timezone)
+    length = reports.Interval.HOUR if by == "hour" else reports.Interval(interval)
     try:
         if by == "complaints":
             complaints = await reader.complaints(start, end)
             now = datetime.now().astimezone().timestamp()
             return reports.complaint_report(complaints, now), reports.ComplaintRow
+        stretches = await reader.agent_intervals(start, end) if by != "queue" else []
+        if by == "states":
+            states = agents.state_time_report(
+                stretches, interval=length, zone=zone, start=start, end=end
+            )
+            return states, agents.StateTimeRow
         facts_ = await reader.interactions(start, end)
         surveys = await reader.surveys(start, end)
     except Exception as exc:
@@ -135,21 +148,20 @@ async def _rows(
     finally:
         await reader.aclose()
     group = reports.GroupBy.CENTER if by == "hour" else reports.GroupBy(by)
-    length = reports.Interval.HOUR if by == "hour" else reports.Interval(interval)
     rows = reports.call_report(
-        facts_,
-        group_by=group,
-        interval=length,
-        zone=ZoneInfo(settings.general.timezone),
+        facts_, group_by=group, interval=length, zone=zone,
         sl_seconds={q.name: q.service_level_seconds for q in settings.queues},
         surveys=surveys,
-    )
+        occupancy=agents.occupancy_by(
+            stretches, group_by=group, interval=length, zone=zone, start=start, end=end
+        ),
+    )  # fmt: skip
     return rows, reports.CallRow
 
 
 def _print_table(rows: list[dict[str, object]]) -> None:
     if not rows:
-        click.echo("no calls in this period")
+        click.echo("nothing recorded in this period")
         return
     headers = list(rows[0])
     cells = [[_cell(row[h]) for h in headers] for row in rows]

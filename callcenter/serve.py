@@ -1,8 +1,9 @@
 """Running the call center in real time: what ``callcenter up`` does.
 
-Start order: database (migrate, seed the demo on first run), MQTT broker (embedded
-unless configured), PBX, bus bridge, web page, then the runtime loop. Stop order is
-the reverse, after the runtime has recorded every call still in progress, so Ctrl-C
+Start order: database (migrate, seed the demo on first run), the agent state log,
+MQTT broker (embedded unless configured), PBX, bus bridge, web page, then the
+runtime loop. Stop order is the reverse, after the runtime has recorded every call
+still in progress and the agent state log has written the open stretches, so Ctrl-C
 loses no database write and leaves no port open.
 """
 
@@ -133,6 +134,7 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
     stop = asyncio.Event()
     try:
         async with (
+            _agent_log(center, crm),
             _signals(center, stop),
             _broker(settings) as mqtt_port,
             _bridge(settings, center, mqtt_port, crm),
@@ -146,6 +148,20 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
         f"callcenter stopped: {center.switchboard.completed} calls recorded.",
         file=sys.stderr,
     )
+
+
+@contextlib.asynccontextmanager
+async def _agent_log(center: CallCenter, crm: "CrmService") -> AsyncIterator[None]:
+    """Store agent state stretches from the bus (for occupancy in reports)."""
+    from crm_link.agent_log import AgentStateLog  # noqa: PLC0415
+
+    log = AgentStateLog(crm.record_agent_intervals)
+    unlisten = center.bus.add_listener(log, name="agent-state-log")
+    try:
+        yield
+    finally:
+        unlisten()
+        await log.aclose(center.clock.now())
 
 
 @contextlib.asynccontextmanager

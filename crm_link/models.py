@@ -5,13 +5,14 @@ before they leave. Relationships raise on lazy load, so every query states what 
 loads. Call-path tables (interactions, surveys, callbacks, voicemails) are unique by
 ``call_id`` so that replaying the outbox twice stores each record once. Agent ids on
 call records carry no foreign key: a call is a fact even if the agent was never
-provisioned in the CRM.
+provisioned in the CRM. ``agent_state_intervals`` is unique by (agent, start) for
+the same reason.
 """
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from callcenter.domain.events import CallOutcome
+from callcenter.domain.events import AgentState, CallOutcome
 from crm_link.db import Base, intpk, long_text, short_text, timestamp
 from crm_link.enums import (
     CallbackStatus,
@@ -230,3 +231,25 @@ class Voicemail(Base):
     recording_ref: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[VoicemailStatus] = mapped_column(default=VoicemailStatus.NEW)
     transcript: Mapped[long_text]
+
+
+class AgentStateInterval(Base):
+    """A closed stretch an agent spent in one state: what occupancy reports sum.
+
+    Written when the stretch ends (the next ``AgentStateChanged``, or the server
+    stopping); a stretch still open when the process dies is lost, never guessed.
+    """
+
+    __tablename__ = "agent_state_intervals"
+    __table_args__ = (
+        sa.UniqueConstraint("agent_id", "started_at"),
+        sa.Index(None, "ended_at"),
+    )
+
+    id: Mapped[intpk]
+    agent_id: Mapped[str] = mapped_column(AGENT_ID)
+    state: Mapped[AgentState]
+    reason: Mapped[str] = mapped_column(sa.String(64), default="")
+    call_id: Mapped[str | None] = mapped_column(CALL_ID, default=None)
+    started_at: Mapped[timestamp]
+    ended_at: Mapped[timestamp]

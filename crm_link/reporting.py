@@ -1,9 +1,10 @@
 """Read-only facts for supervisors' reports and the wallboard's complaint tiles.
 
-The wallboard and ``callcenter report`` need the raw call records, complaints and
-survey scores of a period. This module reads them with plain ``SELECT``s and hands
-out frozen facts (never ORM rows); the arithmetic lives in ``callcenter.web.reports``
-so that it can be tested against hand-made facts and recomputed independently.
+The wallboard and ``callcenter report`` need the raw call records, complaints,
+survey scores and agent state intervals of a period. This module reads them with
+plain ``SELECT``s and hands out frozen facts (never ORM rows); the arithmetic lives in
+``callcenter.web.reports`` and ``callcenter.web.reports_agents`` so that it can be
+tested against hand-made facts and recomputed independently.
 """
 
 from collections.abc import Sequence
@@ -15,7 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crm_link.db import make_engine, make_session_factory
 from crm_link.enums import ComplaintState
-from crm_link.models import Complaint, Interaction, SurveyResponse
+from crm_link.models import (
+    AgentStateInterval,
+    Complaint,
+    Interaction,
+    SurveyResponse,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +60,17 @@ class SurveyFact:
     queue: str | None
     score: int
     at: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentIntervalFact:
+    """A closed stretch of one agent in one state (``reason`` set when paused)."""
+
+    agent_id: str
+    state: str
+    reason: str
+    started_at: float
+    ended_at: float
 
 
 class ReportingReader:
@@ -146,8 +163,29 @@ class ReportingReader:
             for r in rows
         ]  # fmt: skip
 
+    async def agent_intervals(
+        self, start: float, end: float
+    ) -> list[AgentIntervalFact]:
+        """Return the stretches overlapping ``[start, end)``, unclipped, by start."""
+        a = AgentStateInterval
+        query = (
+            sa.select(a.agent_id, a.state, a.reason, a.started_at, a.ended_at)
+            .where(a.ended_at > start, a.started_at < end)
+            .order_by(a.started_at, a.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [
+            AgentIntervalFact(
+                agent_id=r.agent_id, state=str(r.state.value), reason=r.reason,
+                started_at=r.started_at, ended_at=r.ended_at,
+            )
+            for r in rows
+        ]  # fmt: skip
+
 
 __all__: Sequence[str] = (
+    "AgentIntervalFact",
     "ComplaintFact",
     "InteractionFact",
     "ReportingReader",

@@ -10,7 +10,7 @@ write). Complaint operations are interactive and do raise, so the agent sees it.
 import asyncio
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -265,6 +265,10 @@ class CrmService:
                 .values(**values)
             )
         return bool(getattr(result, "rowcount", 0))
+
+    async def record_agent_intervals(self, records: Sequence[Record]) -> WriteOutcome:
+        """Store closed agent stretches (``crm_link.agent_log``) like call records."""
+        return await self._writer.write_many(records)
 
     async def replay_outbox(self) -> int:
         """Write queued call-path records to the database; return how many."""

@@ -2,7 +2,8 @@
 
 A record is ``{"table": name, "values": {column: value}}`` with JSON-safe values, so
 the same record can be written now or queued in the outbox and replayed later.
-Inserts ignore a duplicate ``call_id``. A record whose customer no longer exists is
+Inserts ignore a duplicate ``call_id`` (agent state intervals: a duplicate agent and
+start). A record whose customer no longer exists is
 still stored, without the customer link: the call happened either way. A record
 without a customer is linked to the one customer owning its number, if exactly one.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from crm_link.dto import WriteOutcome
 from crm_link.errors import CrmError
 from crm_link.models import (
+    AgentStateInterval,
     CallbackRequest,
     Interaction,
     PhoneNumber,
@@ -39,9 +41,14 @@ CALL_PATH_TABLES: dict[str, sa.Table] = {
         SurveyResponse.__table__,
         CallbackRequest.__table__,
         Voicemail.__table__,
+        AgentStateInterval.__table__,
     )
     if isinstance(table, sa.Table)
 }
+_UNIQUE_BY: dict[str, list[str]] = {
+    "agent_state_intervals": ["agent_id", "started_at"],
+}
+"""The unique key of a table whose duplicates are ignored, when not ``call_id``."""
 
 
 def record(table: str, values: dict[str, Any]) -> Record:
@@ -83,17 +90,18 @@ async def _insert_keeping_the_call(
 def _insert_ignore(
     dialect: str, table: sa.Table, values: dict[str, Any]
 ) -> sa.Executable:
+    unique = _UNIQUE_BY.get(table.name, ["call_id"])
     if dialect == "postgresql":
         return (
             postgresql.insert(table)
             .values(values)
-            .on_conflict_do_nothing(index_elements=["call_id"])
+            .on_conflict_do_nothing(index_elements=unique)
         )
     if dialect == "sqlite":
         return (
             sqlite.insert(table)
             .values(values)
-            .on_conflict_do_nothing(index_elements=["call_id"])
+            .on_conflict_do_nothing(index_elements=unique)
         )
     msg = f"unsupported database dialect: {dialect}"
     raise CrmError(msg)
@@ -127,13 +135,19 @@ class CallPathWriter:
 
     async def write(self, item: Record) -> WriteOutcome:
         """Store ``item``, or append it to the outbox if the database fails."""
+        return await self.write_many([item])
+
+    async def write_many(self, items: Sequence[Record]) -> WriteOutcome:
+        """Store ``items`` in one transaction, or queue them all if it fails."""
         try:
-            await self._apply([item])
+            await self._apply(list(items))
         except UNAVAILABLE as exc:
             if self._outbox is None:
                 raise
-            self._log.warning("database unavailable, call record queued: %s", exc)
-            await self._outbox.append(item)
+            self._log.warning("database unavailable, %d records queued: %s",
+                              len(items), exc)  # fmt: skip
+            for item in items:
+                await self._outbox.append(item)
             return WriteOutcome.QUEUED
         await self._replay_quietly()
         return WriteOutcome.STORED

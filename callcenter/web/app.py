@@ -27,7 +27,7 @@ from callcenter.web.board import Board, complaint_summary, encode
 from callcenter.web.hub import Hub
 from callcenter.web.middleware import access, errors
 from callcenter.web.state import STATE, AuditLog, NoReports, ReportSource, WebState
-from callcenter.web.tracking import AgentActivity, CallTracker, DayChart
+from callcenter.web.tracking import CallTracker, DayChart
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,6 @@ def _build_state(
 ) -> WebState:
     clock = center.clock.now
     calls = CallTracker()
-    activity = AgentActivity(clock=clock)
     chart = DayChart(
         zone=ZoneInfo(settings.general.timezone),
         sl_seconds={q.name: q.service_level_seconds for q in settings.queues},
@@ -88,7 +87,6 @@ def _build_state(
         ),
         reports=reports,
         calls=calls,
-        activity=activity,
         audit=AuditLog(publish=center.bus.publish, path=audit_path),
     )
 
@@ -111,7 +109,7 @@ def create_app(
     state = _build_state(center, settings, reports or NoReports())
     app = web.Application(middlewares=[errors, access], client_max_size=64 * 1024)
     app[STATE] = state
-    for listener in (state.calls, state.activity, state.board.chart, state.changed):
+    for listener in (state.calls, state.board.chart, state.changed):
         state.unlisten.append(center.bus.add_listener(listener))
     app.on_startup.append(_start)
     app.on_shutdown.append(_wake_streams)

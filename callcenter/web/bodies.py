@@ -60,6 +60,15 @@ class CallReportQuery(Body):
     format: Literal["json", "csv"] = "json"
 
 
+class AgentStateReportQuery(Body):
+    """Time per agent, state and pause reason: period (local dates) and interval."""
+
+    from_: date = Field(alias="from")
+    to: date
+    interval: Interval = Interval.DAY
+    format: Literal["json", "csv"] = "json"
+
+
 class ComplaintReportQuery(Body):
     """A complaint report over complaints opened in a period."""
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from callcenter.web.bodies import (
+    AgentStateReportQuery,
     CallReportQuery,
     ComplaintReportQuery,
     LoginBody,
@@ -181,6 +182,11 @@ def _paths() -> Json:
         "/api/v1/audit": {"get": _get("Recent supervisor actions", _ARRAY, "403")},
         "/api/v1/reports/calls": {
             "get": _report("Calls per queue, agent or center", CallReportQuery)
+        },
+        "/api/v1/reports/agent-states": {
+            "get": _report(
+                "Time per agent, state and pause reason", AgentStateReportQuery
+            )
         },
         "/api/v1/reports/complaints": {
             "get": _report("Complaints by category and severity", ComplaintReportQuery)

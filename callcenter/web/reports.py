@@ -8,8 +8,9 @@ survey in ANCHORS.md), applied to stored call records:
 * answered / abandoned: by outcome; answered within T: ``wait <= T`` of the queue;
 * service level: answered within T / (answered + abandoned);
 * ASA: mean wait of answered calls; AHT: mean talk + wrap-up of answered calls;
-* occupancy (agents): (talk + wrap-up) / staffed time, when staffed time is known
-  (the wallboard server records it while it runs; ``None`` otherwise).
+* occupancy (per agent, and per interval for the whole center): busy / staffed
+  time from the stored agent state intervals, as the ACD defines it live (see
+  ``callcenter.web.reports_agents``); ``None`` per queue and when never staffed.
 
 A call belongs to the interval in which it was offered; intervals are cut in the
 configured time zone. Complaints are grouped by category, severity and state, with
@@ -19,15 +20,20 @@ mean time to close and the overdue share (closed late, or open past the deadline
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from crm_link.reporting import ComplaintFact, InteractionFact, SurveyFact
 
-Staffed = Callable[[str, float, float], float | None]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Occupancy = Mapping[tuple[datetime, str], float | None]
+"""Occupancy per (interval start, group), from ``reports_agents.agent_time``."""
 DEFAULT_SL_SECONDS = 20.0
 
 
@@ -110,9 +116,6 @@ def bucket(at: float, interval: Interval, zone: ZoneInfo) -> datetime:
             )
 
 
-_LENGTH = {Interval.QUARTER: 900.0, Interval.HOUR: 3600.0, Interval.DAY: 86400.0}
-
-
 @dataclass(slots=True)
 class _Tally:
     offered: int = 0
@@ -142,9 +145,14 @@ def call_report(
     zone: ZoneInfo,
     sl_seconds: Mapping[str, float],
     surveys: Iterable[SurveyFact] = (),
-    staffed: Staffed | None = None,
+    occupancy: Occupancy | None = None,
 ) -> list[CallRow]:
-    """Return one row per (interval, group) that saw a call or a survey, in order."""
+    """Return one row per (interval, group) that saw a call, a survey or staffing.
+
+    ``occupancy`` gives the figure of each (interval, group) with staffed time; a
+    group staffed in an interval without any call gets a row of zeros too.
+    """
+    occupancy = occupancy or {}
     tallies: dict[tuple[datetime, str], _Tally] = defaultdict(_Tally)
     for fact in interactions:
         key = _key(group_by, fact.queue, fact.agent_id)
@@ -158,16 +166,12 @@ def call_report(
             continue
         tally = tallies[bucket(survey.at, interval, zone), key]
         tally.scores = [*(tally.scores or []), survey.score]
-    rows = []
-    for (start, key), tally in sorted(tallies.items()):
-        occupancy = None
-        if staffed is not None and group_by == GroupBy.AGENT:
-            seconds = staffed(
-                key, start.timestamp(), start.timestamp() + _LENGTH[interval]
-            )
-            occupancy = _ratio(tally.handle, seconds or 0.0)
-        rows.append(_row(start, key, tally, occupancy))
-    return rows
+    for staffed in occupancy:
+        tallies.setdefault(staffed, _Tally())
+    return [
+        _row(start, key, tally, occupancy.get((start, key)))
+        for (start, key), tally in sorted(tallies.items())
+    ]
 
 
 def _count_call(tally: _Tally, fact: InteractionFact, threshold: float) -> None:
@@ -237,7 +241,7 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den > 0 else None
 
 
-def to_csv(rows: Sequence[CallRow] | Sequence[ComplaintRow], kind: type) -> str:
+def to_csv(rows: Sequence["DataclassInstance"], kind: type) -> str:
     """Return rows as CSV with a header line (empty cells for unknown figures)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -255,8 +259,6 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def to_json(
-    rows: Sequence[CallRow] | Sequence[ComplaintRow],
-) -> list[dict[str, object]]:
+def to_json(rows: Sequence["DataclassInstance"]) -> list[dict[str, object]]:
     """Return rows as JSON-ready dicts."""
     return [asdict(row) for row in rows]

@@ -18,8 +18,13 @@ from callcenter.settings import Settings
 from callcenter.web.auth import Authenticator
 from callcenter.web.board import Board
 from callcenter.web.hub import Hub
-from callcenter.web.tracking import AgentActivity, CallTracker
-from crm_link.reporting import ComplaintFact, InteractionFact, SurveyFact
+from callcenter.web.tracking import CallTracker
+from crm_link.reporting import (
+    AgentIntervalFact,
+    ComplaintFact,
+    InteractionFact,
+    SurveyFact,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +46,12 @@ class ReportSource(Protocol):
         """Return survey scores given in ``[start, end)``."""
         ...
 
+    async def agent_intervals(
+        self, start: float, end: float
+    ) -> list[AgentIntervalFact]:
+        """Return the agent state stretches overlapping ``[start, end)``."""
+        ...
+
 
 class NoReports:
     """A report source without a database: every period is empty."""
@@ -58,6 +69,13 @@ class NoReports:
         return []
 
     async def surveys(self, start: float, end: float) -> list[SurveyFact]:
+        """Return nothing."""
+        del start, end
+        return []
+
+    async def agent_intervals(
+        self, start: float, end: float
+    ) -> list[AgentIntervalFact]:
         """Return nothing."""
         del start, end
         return []
@@ -106,7 +124,6 @@ class WebState:
     auth: Authenticator
     reports: ReportSource
     calls: CallTracker
-    activity: AgentActivity
     audit: AuditLog
     dirty: asyncio.Event = field(default_factory=asyncio.Event)
     first_change: float | None = None

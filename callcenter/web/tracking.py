@@ -1,28 +1,18 @@
 """Bus listeners that remember what the ACD's views do not.
 
-Who is on which call, when each agent was staffed, and today's calls per quarter
-hour for the charts.
+Who is on which call, and today's calls per quarter hour for the charts. (Agent
+time for reports is stored in the CRM: ``crm_link.agent_log``.)
 
 All are synchronous bus listeners (no event missed or reordered) with bounded memory.
 """
 
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from callcenter.domain import events as ev
 
-_STAFFED = frozenset(
-    {
-        ev.AgentState.AVAILABLE,
-        ev.AgentState.RINGING,
-        ev.AgentState.ON_CALL,
-        ev.AgentState.WRAP_UP,
-    }
-)
-_KEEP_SECONDS = 32 * 86400.0
 SLOTS = 96
 
 
@@ -106,43 +96,6 @@ class CallTracker:
     def caller_of(self, call_id: str | None) -> CallInfo | None:
         """Return the call an agent is on, if it is known."""
         return self.calls.get(call_id) if call_id else None
-
-
-@dataclass(slots=True)
-class AgentActivity:
-    """Staffed stretches (available, ringing, talking, wrap-up) of every agent.
-
-    Kept for 32 days, so that reports can compute occupancy for the time this
-    server has watched the center.
-    """
-
-    clock: Callable[[], float]
-    stretches: dict[str, deque[tuple[float, float]]] = field(default_factory=dict)
-    open_since: dict[str, float] = field(default_factory=dict)
-
-    def __call__(self, event: ev.DomainEvent) -> None:
-        """Fold one event in (a bus listener)."""
-        if not isinstance(event, ev.AgentStateChanged):
-            return
-        agent = event.agent_id
-        started = self.open_since.pop(agent, None)
-        if started is not None:
-            kept = self.stretches.setdefault(agent, deque())
-            kept.append((started, event.at))
-            while kept and kept[0][1] < event.at - _KEEP_SECONDS:
-                kept.popleft()
-        if event.state in _STAFFED:
-            self.open_since[agent] = event.at
-
-    def staffed(self, agent: str, start: float, end: float) -> float | None:
-        """Return staffed seconds of ``agent`` in ``[start, end)``; None if unseen."""
-        kept = self.stretches.get(agent, deque())
-        spans = [*kept]
-        if agent in self.open_since:
-            spans.append((self.open_since[agent], self.clock()))
-        if not spans:
-            return None
-        return sum(max(0.0, min(b, end) - max(a, start)) for a, b in spans)
 
 
 @dataclass(slots=True)

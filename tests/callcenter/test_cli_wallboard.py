@@ -17,7 +17,7 @@ from callcenter.domain.events import CallOutcome
 from callcenter.wallboard.app import WallboardApp
 from callcenter.web.auth import verify_password
 from crm_link.db import Base, make_engine
-from crm_link.models import Interaction
+from crm_link.models import AgentStateInterval, Interaction
 
 DAY0 = 1_767_571_200.0  # 2026-01-05 00:00 UTC
 NOW = DAY0 + 9 * 3600
@@ -119,10 +119,22 @@ def seed(db: Path) -> list[dict[str, Any]]:
                  "wrap_up_seconds": 0.0, "disposition": "", "notes": "",
                  "recorded_at": DAY0} for r in rows
             ])  # fmt: skip
+            await conn.execute(sa.insert(AgentStateInterval), [
+                {"agent_id": "1001", "state": state, "reason": reason, "call_id": None,
+                 "started_at": DAY0 + a * 60, "ended_at": DAY0 + b * 60}
+                for state, reason, a, b in STRETCHES
+            ])  # fmt: skip
         await engine.dispose()
 
     asyncio.run(write())
     return rows
+
+
+STRETCHES = [  # agent 1001 on 2026-01-05, minutes since midnight UTC
+    ("available", "", 9 * 60, 9 * 60 + 30),
+    ("on_call", "", 9 * 60 + 30, 10 * 60 + 15),  # across the 10:00 boundary
+    ("paused", "lunch", 10 * 60 + 15, 11 * 60),
+]
 
 
 @pytest.fixture
@@ -159,6 +171,36 @@ def test_report_by_hour_prints_a_table(config: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0].split()[:3] == ["interval_start", "group", "offered"]
     assert len(lines) == 3  # 09:00 and 10:00
+
+
+def test_report_by_agent_has_occupancy_from_the_stored_stretches(
+    config: Path,
+) -> None:
+    result = run("--config", str(config), "report", "--from", "2026-01-05",
+                 "--to", "2026-01-05", "--by", "agent", "--interval", "hour",
+                 "--csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {(r["interval_start"][11:16], r["group"]): r
+            for r in csv.DictReader(io.StringIO(result.output))}  # fmt: skip
+    assert rows["09:00", "1001"]["occupancy"] == "0.5"  # 30 min on call of 60 staffed
+    assert rows["10:00", "1001"]["occupancy"] == "1"  # 15 on call, then paused
+    assert rows["10:00", "1001"]["offered"] == "0"  # staffed without a call: a row
+    assert rows["09:00", "1002"]["occupancy"] == ""  # no stretch stored: unknown
+
+
+def test_report_by_states_gives_time_per_state_and_pause_reason(
+    config: Path,
+) -> None:
+    result = run("--config", str(config), "report", "--from", "2026-01-05",
+                 "--to", "2026-01-05", "--by", "states", "--csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [(r["agent"], r["state"], r["reason"], r["seconds"], r["share"])
+            for r in csv.DictReader(io.StringIO(result.output))]  # fmt: skip
+    assert rows == [
+        ("1001", "available", "", "1800", "0.25"),
+        ("1001", "on_call", "", "2700", "0.375"),
+        ("1001", "paused", "lunch", "2700", "0.375"),
+    ]
 
 
 def test_report_refuses_bad_dates(config: Path) -> None:

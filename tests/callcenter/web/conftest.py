@@ -10,7 +10,12 @@ from callcenter.center import CallCenter, make_call_center
 from callcenter.settings import Settings
 from callcenter.web.app import create_app
 from callcenter.web.auth import hash_password, token_digest
-from crm_link.reporting import ComplaintFact, InteractionFact, SurveyFact
+from crm_link.reporting import (
+    AgentIntervalFact,
+    ComplaintFact,
+    InteractionFact,
+    SurveyFact,
+)
 
 PASSWORD = "correct horse battery"
 HASH = hash_password(PASSWORD)
@@ -27,6 +32,7 @@ class MemoryReports:
         self.calls: list[InteractionFact] = []
         self.complaint_facts: list[ComplaintFact] = []
         self.survey_facts: list[SurveyFact] = []
+        self.stretches: list[AgentIntervalFact] = []
 
     async def interactions(self, start: float, end: float) -> list[InteractionFact]:
         return [f for f in self.calls if start <= f.offered_at < end]
@@ -40,6 +46,11 @@ class MemoryReports:
 
     async def surveys(self, start: float, end: float) -> list[SurveyFact]:
         return [f for f in self.survey_facts if start <= f.at < end]
+
+    async def agent_intervals(
+        self, start: float, end: float
+    ) -> list[AgentIntervalFact]:
+        return [f for f in self.stretches if f.started_at < end and f.ended_at > start]
 
 
 def web_settings(data_dir: Path, **web: object) -> Settings:

@@ -14,6 +14,7 @@ from callcenter.web.reports import (
     GroupBy,
     Interval,
     ReportError,
+    bucket,
     call_report,
     complaint_report,
     period,
@@ -157,13 +158,19 @@ def test_days_are_cut_in_the_local_time_zone() -> None:
         period(date(2026, 1, 6), date(2026, 1, 5), UTC)
 
 
-def test_occupancy_uses_staffed_time_when_known() -> None:
+def test_occupancy_comes_with_the_calls_and_makes_rows_of_its_own() -> None:
     fact = InteractionFact(call_id="c", queue="bookings", agent_id="1001",
                            offered_at=DAY0 + 10, wait_seconds=1, talk_seconds=290,
                            wrap_up_seconds=10, outcome="answered")  # fmt: skip
+    hour = bucket(DAY0, Interval.HOUR, UTC)
+    later = bucket(DAY0 + 3600, Interval.HOUR, UTC)
+    occupancy = {(hour, "1001"): 0.5, (later, "1002"): 0.0}
     rows = call_report([fact], group_by=GroupBy.AGENT, interval=Interval.HOUR, zone=UTC,
-                       sl_seconds=SL, staffed=lambda agent, a, b: 600.0)  # fmt: skip
-    assert rows[0].occupancy == pytest.approx(0.5)
+                       sl_seconds=SL, occupancy=occupancy)  # fmt: skip
+    assert [(r.group, r.offered, r.occupancy) for r in rows] == [
+        ("1001", 1, 0.5),
+        ("1002", 0, 0.0),  # staffed, no call: a row all the same
+    ]
     csv = to_csv(rows, CallRow)
     assert csv.splitlines()[0].startswith("interval_start,group,offered")
     assert csv.splitlines()[1].split(",")[9] == "0.5"

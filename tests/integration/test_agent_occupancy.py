@@ -1,0 +1,117 @@
+"""Two hours of simulated traffic in virtual time leave agent stretches in the CRM.
+
+The report's occupancy, read back from the database, equals the ACD's own live
+figure for the same day, and an independent fold over the published
+``AgentStateChanged`` events per hour.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from callcenter.center import make_call_center
+from callcenter.clock import VirtualClock
+from callcenter.core.services import InMemoryServices
+from callcenter.domain import events as ev
+from callcenter.settings import load_settings
+from callcenter.web.reports import GroupBy, Interval, call_report, period
+from callcenter.web.reports_agents import occupancy_by
+from crm_link.agent_log import AgentStateLog
+from crm_link.migrate import upgrade
+from crm_link.reporting import ReportingReader
+from crm_link.service import CrmService
+
+BUSY = {ev.AgentState.RINGING, ev.AgentState.ON_CALL, ev.AgentState.WRAP_UP}
+
+
+def fold_by_hour(
+    changes: list[ev.AgentStateChanged], stop: float
+) -> dict[tuple[float, str], tuple[float, float]]:
+    """Busy and staffed seconds per (UTC hour, agent), straight from the events."""
+    totals: dict[tuple[float, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    by_agent: dict[str, list[ev.AgentStateChanged]] = defaultdict(list)
+    for change in changes:
+        by_agent[change.agent_id].append(change)
+    for agent, seen in by_agent.items():
+        ends = [c.at for c in seen[1:]] + [stop]
+        for change, end in zip(seen, ends, strict=True):
+            if change.state in {ev.AgentState.PAUSED, ev.AgentState.LOGGED_OUT}:
+                continue
+            at = change.at
+            while at < end:
+                hour = at - at % 3600
+                part = min(end, hour + 3600) - at
+                totals[hour, agent][1] += part
+                totals[hour, agent][0] += part if change.state in BUSY else 0.0
+                at += part
+    return {key: (busy, staffed) for key, (busy, staffed) in totals.items()}
+
+
+async def test_virtual_time_run_persists_states_and_reports_occupancy(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(
+        overrides={
+            "general": {"timezone": "UTC", "data_dir": str(tmp_path)},
+            "simulation": {"seed": 9, "calls_per_hour": 300},
+        },
+        environ={},
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
+    await upgrade(url)
+    crm = CrmService.from_url(url, outbox_path=tmp_path / "outbox.jsonl")
+    clock = VirtualClock()
+    center = make_call_center(settings, clock=clock, services=InMemoryServices())
+    log = AgentStateLog(crm.record_agent_intervals)
+    center.bus.add_listener(log)
+    changes: list[ev.AgentStateChanged] = []
+    center.bus.add_listener(
+        lambda e: changes.append(e) if isinstance(e, ev.AgentStateChanged) else None
+    )
+    await center.pbx.start()
+    center.log_in_simulated_agents()
+    await center.runtime.run(until=clock.now() + 2 * 3600)
+    stop = clock.now()
+    live = {v.agent_id: v.occupancy for v in center.switchboard.acd.agents(stop)}
+    await log.aclose(stop)
+    await center.pbx.close()
+    await crm.aclose()
+    assert log.failed == 0
+    assert log.written > 100
+    assert not (tmp_path / "outbox.jsonl").exists()
+
+    day = datetime.fromtimestamp(stop, tz=UTC).date()
+    start, end = period(day, day, ZoneInfo("UTC"))
+    reader = ReportingReader.from_url(url)
+    stretches = await reader.agent_intervals(start, end)
+    calls = await reader.interactions(start, end)  # none: InMemoryServices kept them
+    await reader.aclose()
+    assert len(stretches) == log.written
+
+    def report(interval: Interval) -> dict[tuple[str, str], float | None]:
+        rows = call_report(
+            calls, group_by=GroupBy.AGENT, interval=interval, zone=ZoneInfo("UTC"),
+            sl_seconds={}, occupancy=occupancy_by(
+                stretches, group_by=GroupBy.AGENT, interval=interval,
+                zone=ZoneInfo("UTC"), start=start, end=end,
+            ),
+        )  # fmt: skip
+        return {(r.interval_start, r.group): r.occupancy for r in rows}
+
+    daily = report(Interval.DAY)
+    assert {agent for _, agent in daily} == set(live)
+    for (_, agent), occupancy in daily.items():
+        assert occupancy is not None
+        assert 0.0 < occupancy <= 1.0
+        assert occupancy == pytest.approx(live[agent])  # the ACD's live figure
+    hourly = report(Interval.HOUR)
+    expected = fold_by_hour(changes, stop)
+    assert len(hourly) == len(expected) >= 2 * len(live)
+    for (first, agent), occupancy in hourly.items():
+        busy, staffed = expected[datetime.fromisoformat(first).timestamp(), agent]
+        assert occupancy == pytest.approx(busy / staffed)
+        assert occupancy is not None
+        assert 0.0 <= occupancy <= 1.0
