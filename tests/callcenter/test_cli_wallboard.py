@@ -3,13 +3,13 @@
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from textual.widgets import DataTable, Static
 
 from callcenter.cli import main
@@ -63,7 +63,7 @@ class FakeSource:
             yield await self.queue.get()
 
 
-def cells(table: DataTable, row: int) -> list[str]:
+def cells(table: DataTable[Any], row: int) -> list[str]:
     return [str(c) for c in table.get_row_at(row)]
 
 
@@ -91,7 +91,9 @@ async def test_pilot_shows_queues_agents_and_applies_patches() -> None:
         await pilot.press("q")
 
 
-def test_snapshot_of_the_terminal_wallboard(snap_compare) -> None:
+def test_snapshot_of_the_terminal_wallboard(
+    snap_compare: Callable[..., bool],
+) -> None:
     app = WallboardApp(FakeSource(SNAPSHOT), clock=lambda: NOW)
     assert snap_compare(
         app, terminal_size=(120, 30), run_before=lambda pilot: pilot.pause(0.2)
@@ -99,7 +101,7 @@ def test_snapshot_of_the_terminal_wallboard(snap_compare) -> None:
 
 
 def seed(db: Path) -> list[dict[str, Any]]:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"call_id": "a", "queue": "bookings", "agent_id": "1001", "outcome": "answered",
          "offered_at": DAY0 + 9 * 3600, "wait_seconds": 10.0, "talk_seconds": 100.0},
         {"call_id": "b", "queue": "bookings", "agent_id": "1002", "outcome": "answered",
@@ -146,7 +148,7 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def run(*args: str, **kwargs: Any):
+def run(*args: str, **kwargs: Any) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False, **kwargs)
 
 
@@ -213,14 +215,16 @@ def test_report_refuses_bad_dates(config: Path) -> None:
     assert "ends" in result.output
 
 
-def test_wallboard_needs_a_token(monkeypatch) -> None:
+def test_wallboard_needs_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CALLCENTER_API_TOKEN", raising=False)
     result = CliRunner().invoke(main, ["wallboard"])
     assert result.exit_code != 0
     assert "token" in result.output
 
 
-def test_hash_password_prints_a_verifiable_scrypt_hash(monkeypatch) -> None:
+def test_hash_password_prints_a_verifiable_scrypt_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr("getpass.getpass", lambda prompt: "s3cret pass")
     result = run("wallboard", "--hash-password")
     assert result.exit_code == 0

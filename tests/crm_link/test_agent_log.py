@@ -29,7 +29,9 @@ UTC = ZoneInfo("UTC")
 HOUR0 = NOW - NOW % 3600  # 2026-01-05 08:00 UTC
 
 
-def changed(agent: str, state: AgentState, at: float, reason: str = ""):
+def changed(
+    agent: str, state: AgentState, at: float, reason: str = ""
+) -> AgentStateChanged:
     return AgentStateChanged(at=at, agent_id=AgentId(agent), state=state,
                              reason=reason)  # fmt: skip
 

@@ -80,7 +80,9 @@ async def linked(
     await client.aclose()
 
 
-async def test_a_quick_answer_is_merged_into_the_local_record(linked) -> None:
+async def test_a_quick_answer_is_merged_into_the_local_record(
+    linked: tuple[CrmService, FakeCrm],
+) -> None:
     crm, _ = linked
     pop = await crm.screen_pop("133 1234 5678", NOW)
     assert pop.external_status is ExternalStatus.OK
@@ -93,7 +95,7 @@ async def test_a_quick_answer_is_merged_into_the_local_record(linked) -> None:
     assert card.tier is Tier.ORDINARY
 
 
-async def test_unknown_to_the_external_crm(linked) -> None:
+async def test_unknown_to_the_external_crm(linked: tuple[CrmService, FakeCrm]) -> None:
     crm, _ = linked
     pop = await crm.screen_pop("+8613900000001", NOW)
     assert (pop.status, pop.external_status) == (
@@ -101,7 +103,9 @@ async def test_unknown_to_the_external_crm(linked) -> None:
     )  # fmt: skip
 
 
-async def test_a_slow_external_crm_does_not_delay_the_pop(linked) -> None:
+async def test_a_slow_external_crm_does_not_delay_the_pop(
+    linked: tuple[CrmService, FakeCrm],
+) -> None:
     crm, fake = linked
     fake.mode = "slow"
     started = time.perf_counter()
@@ -112,7 +116,9 @@ async def test_a_slow_external_crm_does_not_delay_the_pop(linked) -> None:
 
 
 @pytest.mark.parametrize("mode", ["fail", "html", "list", "bad_tier"])
-async def test_failures_and_garbage_leave_the_local_record(linked, mode: str) -> None:
+async def test_failures_and_garbage_leave_the_local_record(
+    linked: tuple[CrmService, FakeCrm], mode: str
+) -> None:
     crm, fake = linked
     fake.mode = mode
     pop = await crm.screen_pop("13312345678", NOW)
@@ -121,7 +127,9 @@ async def test_failures_and_garbage_leave_the_local_record(linked, mode: str) ->
     assert pop.status is PopStatus.KNOWN
 
 
-async def test_server_errors_are_retried_then_given_up(fake_crm) -> None:
+async def test_server_errors_are_retried_then_given_up(
+    fake_crm: tuple[FakeCrm, str],
+) -> None:
     fake, url = fake_crm
     fake.mode = "fail"
     client = HttpExternalCrm(url=url, retries=2, backoff=0.001)
@@ -131,7 +139,9 @@ async def test_server_errors_are_retried_then_given_up(fake_crm) -> None:
     await client.aclose()
 
 
-async def test_the_breaker_stops_calling_a_dead_crm_then_tries_again(fake_crm) -> None:
+async def test_the_breaker_stops_calling_a_dead_crm_then_tries_again(
+    fake_crm: tuple[FakeCrm, str],
+) -> None:
     fake, url = fake_crm
     fake.mode = "fail"
     clock = [0.0]

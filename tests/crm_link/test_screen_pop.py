@@ -1,6 +1,7 @@
 """The screen pop: known, unknown and ambiguous callers in at most 3 statements."""
 
 from collections.abc import AsyncIterator
+from typing import TypeAlias
 
 import pytest
 import sqlalchemy as sa
@@ -25,8 +26,11 @@ class StatementCounter:
         self.count += 1
 
 
+Demo: TypeAlias = tuple[CrmService, StatementCounter]
+
+
 @pytest.fixture
-async def demo(db_url: str) -> AsyncIterator[tuple[CrmService, StatementCounter]]:
+async def demo(db_url: str) -> AsyncIterator[Demo]:
     engine = make_engine(db_url)
     await seed_demo(engine, now=NOW)
     counter = StatementCounter()
@@ -36,9 +40,7 @@ async def demo(db_url: str) -> AsyncIterator[tuple[CrmService, StatementCounter]
     await service.aclose()
 
 
-async def _pop(
-    demo: tuple[CrmService, StatementCounter], number: str, now: float = NOW
-) -> tuple[ScreenPop, int]:
+async def _pop(demo: Demo, number: str, now: float = NOW) -> tuple[ScreenPop, int]:
     service, counter = demo
     counter.count = 0
     pop = await service.screen_pop(number, now)
@@ -46,7 +48,7 @@ async def _pop(
 
 
 async def test_a_vip_is_recognised_from_a_local_format_in_three_statements(
-    demo,
+    demo: Demo,
 ) -> None:
     pop, statements = await _pop(demo, "138 0013 8000")
     assert statements <= 3
@@ -60,7 +62,7 @@ async def test_a_vip_is_recognised_from_a_local_format_in_three_statements(
     )
 
 
-async def test_a_key_account_names_its_account_manager(demo) -> None:
+async def test_a_key_account_names_its_account_manager(demo: Demo) -> None:
     pop, statements = await _pop(demo, "+86 21 5555 0100")
     assert statements <= 3
     (card,) = pop.matches
@@ -71,7 +73,9 @@ async def test_a_key_account_names_its_account_manager(demo) -> None:
     assert pop.routing.account_manager == "1001"
 
 
-async def test_an_open_urgent_complaint_comes_first_and_flags_routing(demo) -> None:
+async def test_an_open_urgent_complaint_comes_first_and_flags_routing(
+    demo: Demo,
+) -> None:
     pop, statements = await _pop(demo, "+8613700137000")
     assert statements <= 3
     (card,) = pop.matches
@@ -87,7 +91,7 @@ async def test_an_open_urgent_complaint_comes_first_and_flags_routing(demo) -> N
     assert later.matches[0].complaints[0].overdue
 
 
-async def test_a_recent_closed_complaint_and_repeat_calls(demo) -> None:
+async def test_a_recent_closed_complaint_and_repeat_calls(demo: Demo) -> None:
     pop, _ = await _pop(demo, "+8613500135000")
     facts = pop.routing
     assert facts.recent_complaint
@@ -99,7 +103,9 @@ async def test_a_recent_closed_complaint_and_repeat_calls(demo) -> None:
     assert not month_later.routing.repeat_caller
 
 
-async def test_an_unknown_number_is_an_unknown_caller_in_one_statement(demo) -> None:
+async def test_an_unknown_number_is_an_unknown_caller_in_one_statement(
+    demo: Demo,
+) -> None:
     pop, statements = await _pop(demo, "+86 131 1111 1111")
     assert statements == 1
     assert (pop.status, pop.matches) == (PopStatus.UNKNOWN, ())
@@ -108,12 +114,12 @@ async def test_an_unknown_number_is_an_unknown_caller_in_one_statement(demo) -> 
 
 
 @pytest.mark.parametrize("number", ["", "anonymous", "unknown", "12"])
-async def test_withheld_or_garbage_numbers_never_raise(demo, number: str) -> None:
+async def test_withheld_or_garbage_numbers_never_raise(demo: Demo, number: str) -> None:
     pop, statements = await _pop(demo, number)
     assert (pop.status, pop.e164, statements) == (PopStatus.UNKNOWN, None, 0)
 
 
-async def test_a_shared_number_returns_every_match(demo) -> None:
+async def test_a_shared_number_returns_every_match(demo: Demo) -> None:
     pop, statements = await _pop(demo, "0086 136 0013 6000")
     assert statements <= 3
     assert pop.status is PopStatus.AMBIGUOUS
@@ -121,12 +127,12 @@ async def test_a_shared_number_returns_every_match(demo) -> None:
     assert pop.routing.customer_id is None
 
 
-async def test_an_international_caller(demo) -> None:
+async def test_an_international_caller(demo: Demo) -> None:
     pop, _ = await _pop(demo, "+44 20 7946 0958")
     assert pop.matches[0].language == "en"
 
 
-async def test_the_pop_shows_the_last_calls_with_their_survey_score(demo) -> None:
+async def test_the_pop_shows_the_last_calls_with_their_survey_score(demo: Demo) -> None:
     service, _ = demo
     ref = await service.create_customer_from_number("+8613312345678", NOW - 10 * DAY)
     for n in range(7):

@@ -16,6 +16,7 @@ from callcenter.center import make_call_center
 from callcenter.clock import VirtualClock
 from callcenter.core.services import InMemoryServices
 from callcenter.domain import events as ev
+from callcenter.domain.ids import AgentId
 from callcenter.settings import load_settings
 from callcenter.web.reports import GroupBy, Interval, call_report, period
 from callcenter.web.reports_agents import occupancy_by
@@ -106,7 +107,7 @@ async def test_virtual_time_run_persists_states_and_reports_occupancy(
     for (_, agent), occupancy in daily.items():
         assert occupancy is not None
         assert 0.0 < occupancy <= 1.0
-        assert occupancy == pytest.approx(live[agent])  # the ACD's live figure
+        assert occupancy == pytest.approx(live[AgentId(agent)])  # the ACD's live figure
     hourly = report(Interval.HOUR)
     expected = fold_by_hour(changes, stop)
     assert len(hourly) == len(expected) >= 2 * len(live)

@@ -4,10 +4,15 @@ The switchboard computes ``business_hours`` and ``holiday`` from the ``[hours]``
 calendar when a call arrives; the flow branches on them (``hours_check``).
 """
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from callcenter.domain import events as ev
 from tests.integration.harness import Line
+
+if TYPE_CHECKING:
+    from callcenter.core.services import Facts
 
 MONDAY_8_UTC = 1_767_600_000.0  # 16:00 in Shanghai
 OFFICE = {
@@ -52,13 +57,14 @@ async def test_the_variables_reach_the_agents_screen_pop() -> None:
     await line.run(3600)
     (pop,) = line.services.screen_pops
     variables = pop.record["ivr_variables"]
+    assert isinstance(variables, dict)
     assert (variables["business_hours"], variables["holiday"]) == (True, False)
 
 
 async def test_an_urgent_complaint_on_a_holiday_reaches_the_complaints_voicemail() -> (
     None
 ):
-    urgent = {"known": True, "language": "en", "urgent_complaint": True}
+    urgent: Facts = {"known": True, "language": "en", "urgent_complaint": True}
     line = Line(
         customers={"+8613800000004": urgent}, hours={"holidays": ["2026-01-05"]}
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from callcenter.core.services import Facts
 from callcenter.domain import events as ev
 from callcenter.domain.ids import CallId
 from ivr.loader import load_flows
@@ -19,7 +20,7 @@ STRANGER = "+8613500000001"
 KEY = "+8613600000002"
 COMPLAINT = "+8613700000003"
 URGENT = "+8613800000004"
-CUSTOMERS = {
+CUSTOMERS: dict[str, Facts] = {
     KEY: {"known": True, "customer_id": "2", "tier": "key", "language": "en"},
     COMPLAINT: {
         "known": True,
@@ -37,7 +38,7 @@ CUSTOMERS = {
         "urgent_complaint": True,
     },
 }
-HOLIDAY = {"holidays": ["2026-01-05"]}  # the harness's first day
+HOLIDAY: dict[str, object] = {"holidays": ["2026-01-05"]}  # the harness's first day
 KEEP_WAITING = ("1",) * 8  # "press 1 to keep waiting" at every callback offer
 
 

@@ -5,11 +5,12 @@ switchboard asks the CRM port for that reference (``reference_facts``), and a ke
 account goes to the key accounts team.
 """
 
+from callcenter.core.services import Facts
 from callcenter.domain import events as ev
 from tests.integration.harness import Line
 
 ACCOUNT = "79927398713"  # passes the Luhn check of the account_number validator
-KEY_ACCOUNT = {"known": True, "customer_id": "42", "name": "Acme", "tier": "key"}
+KEY_ACCOUNT: Facts = {"known": True, "customer_id": "42", "name": "Acme", "tier": "key"}
 SURVEY = ("5", "5", "5")
 
 

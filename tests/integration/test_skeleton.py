@@ -6,15 +6,16 @@ one final record, and answered + abandoned + the other outcomes add up.
 """
 
 from collections import Counter
+from typing import TypeVar
 
 from callcenter.center import CallCenter, make_call_center
 from callcenter.clock import VirtualClock
-from callcenter.core.services import InMemoryServices
+from callcenter.core.services import Facts, InMemoryServices
 from callcenter.domain import events as ev
 from callcenter.pbx.simulated import SimulatedPbx
 from callcenter.settings import Settings, load_settings
 
-KNOWN = {
+KNOWN: dict[str, Facts] = {
     "+8613800138000": {
         "known": True,
         "customer_id": "1",
@@ -37,12 +38,15 @@ def settings(**simulation: object) -> Settings:
     )
 
 
+E = TypeVar("E", bound=ev.DomainEvent)
+
+
 class Recorder:
     def __init__(self, center: CallCenter) -> None:
         self.events: list[ev.DomainEvent] = []
         center.bus.add_listener(self.events.append)
 
-    def of(self, kind: type[ev.DomainEvent]) -> list[ev.DomainEvent]:
+    def of(self, kind: type[E]) -> list[E]:
         return [e for e in self.events if isinstance(e, kind)]
 
 
@@ -75,8 +79,8 @@ async def test_every_offered_call_ends_in_exactly_one_record() -> None:
     assert isinstance(pbx, SimulatedPbx)
     assert pbx.offered > 500
     assert center.switchboard.calls_in_progress() == 0
-    offered = {e.call_id for e in recorder.of(ev.CallOffered)}  # type: ignore[attr-defined]
-    completed = Counter(e.call_id for e in recorder.of(ev.CallCompleted))  # type: ignore[attr-defined]
+    offered = {e.call_id for e in recorder.of(ev.CallOffered)}
+    completed = Counter(e.call_id for e in recorder.of(ev.CallCompleted))
     assert set(completed) == offered
     assert set(completed.values()) == {1}
     assert len(services.calls) == pbx.offered  # every record reached the CRM port
@@ -84,12 +88,12 @@ async def test_every_offered_call_ends_in_exactly_one_record() -> None:
 
 async def test_outcomes_add_up_and_most_calls_are_answered() -> None:
     _, recorder, _ = await run_center(2)
-    outcomes = Counter(e.outcome for e in recorder.of(ev.CallCompleted))  # type: ignore[attr-defined]
+    outcomes = Counter(e.outcome for e in recorder.of(ev.CallCompleted))
     assert sum(outcomes.values()) == len(recorder.of(ev.CallOffered))
     answered = outcomes[ev.CallOutcome.ANSWERED]
     assert answered > 0.5 * sum(outcomes.values())
     assert outcomes[ev.CallOutcome.UNFINISHED] == 0
-    finished = Counter(e.outcome for e in recorder.of(ev.AcdCallFinished))  # type: ignore[attr-defined]
+    finished = Counter(e.outcome for e in recorder.of(ev.AcdCallFinished))
     assert finished[ev.CallOutcome.ANSWERED] == answered
 
 
@@ -100,7 +104,7 @@ async def test_the_agent_sees_a_screen_pop_for_every_ring() -> None:
     assert rings
     assert [(p.call_id, p.agent_id) for p in pops] == [
         (r.call_id, r.agent_id) for r in rings
-    ]  # type: ignore[attr-defined]
+    ]
     vip = [p for p in services.screen_pops if p.caller_number == "+8613800138000"]
     assert vip
     assert vip[0].record["status"] == "known"
@@ -109,7 +113,7 @@ async def test_the_agent_sees_a_screen_pop_for_every_ring() -> None:
 async def test_known_callers_are_identified_with_their_tier() -> None:
     _, recorder, _ = await run_center(1)
     identified = recorder.of(ev.CustomerIdentified)
-    assert {e.tier for e in identified} >= {"vip", "ordinary"}  # type: ignore[attr-defined]
+    assert {e.tier for e in identified} >= {"vip", "ordinary"}
 
 
 async def test_no_agent_is_offered_two_calls_at_once() -> None:

@@ -5,6 +5,7 @@ import pytest
 from acd import inputs as acd_in
 from callcenter.center import build_switchboard
 from callcenter.core.messages import AgentReply, SupervisorCommand
+from callcenter.core.switchboard import Output, Switchboard
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, QueueName
 from callcenter.settings import load_settings
@@ -12,13 +13,15 @@ from callcenter.settings import load_settings
 NOW = 1_767_600_000.0
 
 
-def switchboard():
+def switchboard() -> Switchboard:
     board = build_switchboard(load_settings(overrides={}))
     board.acd.handle(acd_in.LogIn(agent_id=AgentId("1001")), NOW)
     return board
 
 
-def act(board, action: str, **args: str) -> tuple[AgentReply, list[object]]:
+def act(
+    board: Switchboard, action: str, **args: str
+) -> tuple[AgentReply, list[Output]]:
     out = board.handle(
         SupervisorCommand(
             supervisor="sam",
@@ -75,7 +78,9 @@ def test_queue_membership_and_penalty() -> None:
         ("add_queue", {"queue": "bookings", "penalty": "x"}, "bad_request"),
     ],
 )
-def test_bad_commands_are_rejected_with_a_code(action, args, code) -> None:
+def test_bad_commands_are_rejected_with_a_code(
+    action: str, args: dict[str, str], code: str
+) -> None:
     reply, _ = act(switchboard(), action, **args)
     assert not reply.ok
     assert reply.code == code

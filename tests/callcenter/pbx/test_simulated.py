@@ -19,7 +19,7 @@ class Harness:
             "callback_probability": 0.0,
             **settings,
         }
-        self.pbx = SimulatedPbx(TrafficModel(SimulationSettings(**options)), self.clock)  # type: ignore[arg-type]
+        self.pbx = SimulatedPbx(TrafficModel(SimulationSettings(**options)), self.clock)
         self.events: list[ev.DomainEvent] = []
         self.pbx.attach(self.events.append)
 
@@ -119,12 +119,14 @@ async def test_an_agent_at_the_console_is_not_answered_for() -> None:
     assert [type(e) for e in harness.events] == [ev.AgentRinging]
     assert harness.pbx.answer(AGENT)
     harness.run_for(1)
-    assert isinstance(harness.events[-1], ev.CallAnswered)
+    answered = harness.events[-1]
+    assert isinstance(answered, ev.CallAnswered)
     harness.run_for(600)
     assert not harness.of(ev.AgentLegEnded)  # a person hangs up, not the simulation
     assert harness.pbx.hang_up_agent(AGENT)
     harness.run_for(1)
-    assert isinstance(harness.events[-1], ev.AgentLegEnded)
+    ended = harness.events[-1]
+    assert isinstance(ended, ev.AgentLegEnded)
 
 
 async def test_unanswered_ring_reports_no_answer_after_the_timeout() -> None:

@@ -4,7 +4,8 @@ from callcenter.pbx.timeline import Timeline
 
 
 def test_runs_in_time_order_up_to_now() -> None:
-    timeline, seen = Timeline(), []
+    timeline = Timeline()
+    seen: list[float] = []
     for at in (3.0, 1.0, 2.0):
         timeline.schedule(at, seen.append)
     assert timeline.next_due() == 1.0
@@ -14,7 +15,8 @@ def test_runs_in_time_order_up_to_now() -> None:
 
 
 def test_keyed_entry_replaces_the_previous_one() -> None:
-    timeline, seen = Timeline(), []
+    timeline = Timeline()
+    seen: list[tuple[str, float]] = []
     timeline.schedule(1.0, lambda at: seen.append(("old", at)), key="media")
     timeline.schedule(5.0, lambda at: seen.append(("new", at)), key="media")
     assert timeline.next_due() == 5.0
@@ -23,7 +25,8 @@ def test_keyed_entry_replaces_the_previous_one() -> None:
 
 
 def test_cancel_forgets_an_entry() -> None:
-    timeline, seen = Timeline(), []
+    timeline = Timeline()
+    seen: list[float] = []
     timeline.schedule(1.0, seen.append, key="k")
     timeline.cancel("k")
     assert timeline.next_due() is None

@@ -3,8 +3,12 @@
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TypeAlias
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from pytest_aiohttp import AiohttpClient
 
 from callcenter.center import CallCenter, make_call_center
 from callcenter.settings import Settings
@@ -23,6 +27,8 @@ SUPERVISOR_TOKEN = "tok-supervisor-0123456789"
 AGENT_TOKEN = "tok-agent-0123456789"
 SUP = {"Authorization": f"Bearer {SUPERVISOR_TOKEN}"}
 AGENT = {"Authorization": f"Bearer {AGENT_TOKEN}"}
+
+WebClient: TypeAlias = TestClient[web.Request, web.Application]
 
 
 class MemoryReports:
@@ -103,11 +109,13 @@ def reports() -> MemoryReports:
 
 
 @pytest.fixture
-async def client(aiohttp_client, center, reports):  # type: ignore[no-untyped-def]
+async def client(
+    aiohttp_client: AiohttpClient, center: CallCenter, reports: MemoryReports
+) -> WebClient:
     return await aiohttp_client(create_app(center, reports=reports))
 
 
-async def log_in(client, name: str = "sam") -> str:  # type: ignore[no-untyped-def]
+async def log_in(client: WebClient, name: str = "sam") -> str:
     response = await client.post(
         "/api/v1/session", json={"username": name, "password": PASSWORD}
     )

@@ -1,11 +1,23 @@
 """The REST API: every endpoint, unauthenticated and malformed requests included."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from aiohttp import ClientResponse
+from pytest_aiohttp import AiohttpClient
+
+from callcenter.center import CallCenter
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId
+from callcenter.domain.ids import AgentId, QueueName
 from callcenter.web.app import create_app
-from tests.callcenter.web.conftest import AGENT, PASSWORD, SUP, log_in, web_settings
+from tests.callcenter.web.conftest import (
+    AGENT,
+    PASSWORD,
+    SUP,
+    WebClient,
+    log_in,
+    web_settings,
+)
 
 READS = [
     "/api/v1/queues",
@@ -24,7 +36,7 @@ READS = [
 ]
 
 
-async def error_of(response, status: int) -> str:
+async def error_of(response: ClientResponse, status: int) -> str:
     assert response.status == status
     body = await response.json()
     assert set(body["error"]) == {"code", "message"}
@@ -33,24 +45,26 @@ async def error_of(response, status: int) -> str:
 
 
 @pytest.mark.parametrize("path", READS)
-async def test_every_read_needs_authentication(client, path) -> None:
+async def test_every_read_needs_authentication(client: WebClient, path: str) -> None:
     assert await error_of(await client.get(path), 401) == "unauthenticated"
 
 
 @pytest.mark.parametrize("path", READS)
-async def test_every_read_answers_a_supervisor_token(client, path) -> None:
+async def test_every_read_answers_a_supervisor_token(
+    client: WebClient, path: str
+) -> None:
     response = await client.get(path, headers=SUP)
     assert response.status == 200
 
 
-async def test_a_wrong_token_is_refused(client) -> None:
+async def test_a_wrong_token_is_refused(client: WebClient) -> None:
     response = await client.get(
         "/api/v1/queues", headers={"Authorization": "Bearer no"}
     )
     assert await error_of(response, 401) == "unauthenticated"
 
 
-async def test_pages_send_strangers_to_the_login_page(client) -> None:
+async def test_pages_send_strangers_to_the_login_page(client: WebClient) -> None:
     response = await client.get("/", allow_redirects=False)
     assert response.status == 302
     assert response.headers["Location"] == "/login"
@@ -59,7 +73,7 @@ async def test_pages_send_strangers_to_the_login_page(client) -> None:
     assert "Supervisor log-in" in await login.text()
 
 
-async def test_queues_show_live_figures_and_colours(client) -> None:
+async def test_queues_show_live_figures_and_colours(client: WebClient) -> None:
     queues = await (await client.get("/api/v1/queues", headers=SUP)).json()
     assert [q["name"] for q in queues] == [
         "reservations", "bookings", "complaints", "key_accounts",
@@ -80,23 +94,23 @@ async def test_queues_show_live_figures_and_colours(client) -> None:
 @pytest.mark.parametrize(
     "path", ["/api/v1/queues/nowhere", "/api/v1/agents/9999", "/api/v1/nothing-here"]
 )
-async def test_unknown_things_are_404_json(client, path) -> None:
+async def test_unknown_things_are_404_json(client: WebClient, path: str) -> None:
     assert await error_of(await client.get(path, headers=SUP), 404) == "not_found"
 
 
-async def test_wrong_method_is_405_json(client) -> None:
+async def test_wrong_method_is_405_json(client: WebClient) -> None:
     response = await client.delete("/api/v1/queues", headers=SUP)
     assert await error_of(response, 405) == "method_not_allowed"
 
 
-async def test_an_agent_view_has_times_by_state(client) -> None:
+async def test_an_agent_view_has_times_by_state(client: WebClient) -> None:
     agent = await (await client.get("/api/v1/agents/1001", headers=SUP)).json()
     assert agent["state"] == "available"
     assert agent["name"] == "Anna"
     assert "available" in agent["seconds_by_state"]
 
 
-async def test_log_in_sets_a_strict_http_only_cookie(client) -> None:
+async def test_log_in_sets_a_strict_http_only_cookie(client: WebClient) -> None:
     response = await client.post(
         "/api/v1/session", json={"username": "sam", "password": "correct horse battery"}
     )
@@ -110,7 +124,9 @@ async def test_log_in_sets_a_strict_http_only_cookie(client) -> None:
     assert len(me["csrf_token"]) > 20
 
 
-async def test_secure_cookies_by_default(aiohttp_client, center, tmp_path) -> None:
+async def test_secure_cookies_by_default(
+    aiohttp_client: AiohttpClient, center: CallCenter, tmp_path: Path
+) -> None:
     client = await aiohttp_client(
         create_app(center, web_settings(tmp_path, secure_cookies=True))
     )
@@ -134,7 +150,9 @@ async def test_secure_cookies_by_default(aiohttp_client, center, tmp_path) -> No
         (b"x" * 20000, {}, 413, "too_large"),
     ],
 )  # fmt: skip
-async def test_bad_log_ins_get_clear_json_errors(client, body, headers, status, code):
+async def test_bad_log_ins_get_clear_json_errors(
+    client: WebClient, body: bytes, headers: dict[str, str], status: int, code: str
+) -> None:
     response = await client.post(
         "/api/v1/session",
         data=body,
@@ -143,7 +161,9 @@ async def test_bad_log_ins_get_clear_json_errors(client, body, headers, status, 
     assert await error_of(response, status) == code
 
 
-async def test_a_session_action_needs_the_csrf_token(client, center) -> None:
+async def test_a_session_action_needs_the_csrf_token(
+    client: WebClient, center: CallCenter
+) -> None:
     csrf = await log_in(client)
     response = await client.post(
         "/api/v1/agents/1002/pause", json={"reason": "coaching"}
@@ -158,14 +178,14 @@ async def test_a_session_action_needs_the_csrf_token(client, center) -> None:
     assert center.switchboard.acd.agent_state(AgentId("1002")) == ev.AgentState.PAUSED
 
 
-async def test_log_out_ends_the_session(client) -> None:
+async def test_log_out_ends_the_session(client: WebClient) -> None:
     csrf = await log_in(client)
     response = await client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf})
     assert response.status == 204
     assert (await client.get("/api/v1/session")).status == 401
 
 
-async def test_agents_cannot_act(client) -> None:
+async def test_agents_cannot_act(client: WebClient) -> None:
     response = await client.post("/api/v1/agents/1001/logout", headers=AGENT)
     assert await error_of(response, 403) == "forbidden"
     csrf = await log_in(client, "ann")
@@ -180,7 +200,9 @@ async def test_agents_cannot_act(client) -> None:
     assert (await client.get("/api/v1/queues", headers=AGENT)).status == 200
 
 
-async def test_pause_unpause_and_log_out_are_audited(client, center) -> None:
+async def test_pause_unpause_and_log_out_are_audited(
+    client: WebClient, center: CallCenter
+) -> None:
     acted: list[ev.SupervisorActed] = []
     center.bus.add_listener(
         lambda e: acted.append(e) if isinstance(e, ev.SupervisorActed) else None
@@ -207,21 +229,24 @@ async def test_pause_unpause_and_log_out_are_audited(client, center) -> None:
     assert len(lines) == 3
 
 
-async def test_a_refused_action_says_why(client) -> None:
+async def test_a_refused_action_says_why(client: WebClient) -> None:
     await client.post("/api/v1/agents/1004/logout", headers=SUP)
     response = await client.post("/api/v1/agents/1004/unpause", headers=SUP)
     assert await error_of(response, 409) == "illegal-transition"
 
 
-async def test_queue_membership_and_penalty(client, center) -> None:
+async def test_queue_membership_and_penalty(
+    client: WebClient, center: CallCenter
+) -> None:
     acd, agent = center.switchboard.acd, AgentId("1005")
+    bookings = QueueName("bookings")
     path = "/api/v1/agents/1005/queues/bookings"
     assert (await client.put(path, json={"penalty": 4}, headers=SUP)).status == 200
-    assert acd.agent_view(agent, 0.0).queues["bookings"] == 4
+    assert acd.agent_view(agent, 0.0).queues[bookings] == 4
     assert (await client.delete(path, headers=SUP)).status == 200
-    assert "bookings" not in acd.agent_view(agent, 0.0).queues
+    assert bookings not in acd.agent_view(agent, 0.0).queues
     assert (await client.put(path, json={"penalty": 1}, headers=SUP)).status == 200
-    assert acd.agent_view(agent, 0.0).queues["bookings"] == 1
+    assert acd.agent_view(agent, 0.0).queues[bookings] == 1
 
 
 @pytest.mark.parametrize(
@@ -239,7 +264,9 @@ async def test_queue_membership_and_penalty(client, center) -> None:
          "invalid"),
     ],
 )  # fmt: skip
-async def test_bad_actions_get_clear_json_errors(client, call, status, code):
+async def test_bad_actions_get_clear_json_errors(
+    client: WebClient, call: tuple[str, str, dict[str, object]], status: int, code: str
+) -> None:
     method, path, body = call
     response = await getattr(client, method)(path, json=body, headers=SUP)
     assert await error_of(response, status) == code
@@ -258,14 +285,16 @@ async def test_bad_actions_get_clear_json_errors(client, call, status, code):
         ("from=2026-01-05&to=2026-01-05&by=agent&interval=hour", 200),
     ],
 )
-async def test_report_parameters_are_checked(client, query, status) -> None:
+async def test_report_parameters_are_checked(
+    client: WebClient, query: str, status: int
+) -> None:
     response = await client.get(f"/api/v1/reports/calls?{query}", headers=SUP)
     assert response.status == status
     if status != 200:
         assert (await response.json())["error"]["code"] == "invalid"
 
 
-async def test_openapi_document_lists_every_endpoint(client) -> None:
+async def test_openapi_document_lists_every_endpoint(client: WebClient) -> None:
     document = await (await client.get("/api/openapi.json")).json()
     assert document["openapi"].startswith("3.1")
     assert {
@@ -274,7 +303,9 @@ async def test_openapi_document_lists_every_endpoint(client) -> None:
     } <= set(document["paths"])  # fmt: skip
 
 
-async def test_metrics_expose_queue_and_agent_gauges_and_counters(client) -> None:
+async def test_metrics_expose_queue_and_agent_gauges_and_counters(
+    client: WebClient,
+) -> None:
     response = await client.get("/metrics", headers=SUP)
     assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
     text = await response.text()

@@ -73,14 +73,18 @@ def test_overdue_complaints_alert_once_and_are_counted_by_severity() -> None:
 def test_day_chart_counts_offered_once_and_service_level_per_quarter_hour() -> None:
     chart = DayChart(zone=ZoneInfo("UTC"), sl_seconds={"q": 20.0})
     q = QueueName("q")
-    for call, at in (("a", T0), ("a", T0 + 5), ("b", T0 + 60)):
+    a, b = CallId("a"), CallId("b")
+    for call, at in ((a, T0), (a, T0 + 5), (b, T0 + 60)):
         chart(ev.CallQueued(at=at, call_id=call, queue=q, priority=0, position=1))
     chart(ev.AcdCallFinished(at=T0 + 10, call_id=CallId("a"), queue=q,
                              outcome=ev.CallOutcome.ANSWERED, waited=10))  # fmt: skip
     chart(ev.AcdCallFinished(at=T0 + 100, call_id=CallId("b"), queue=q,
                              outcome=ev.CallOutcome.ABANDONED, waited=40))  # fmt: skip
     data = chart.as_json()
+    offered, service_level = data["offered"], data["service_level"]
+    assert isinstance(offered, list)
+    assert isinstance(service_level, list)
     slot = 8 * 4
-    assert data["offered"][slot] == 2
-    assert data["service_level"][slot] == 0.5
-    assert data["service_level"][slot + 1] is None
+    assert offered[slot] == 2
+    assert service_level[slot] == 0.5
+    assert service_level[slot + 1] is None

@@ -6,12 +6,14 @@ Set ``CALLCENTER_SCREENSHOT=docs/wallboard.png`` to refresh the README screensho
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
+from pytest_aiohttp import AiohttpServer
 
-from callcenter.center import make_call_center
+from callcenter.center import CallCenter, make_call_center
 from callcenter.web.app import create_app
 from tests.callcenter.web.conftest import PASSWORD, web_settings
 from tests.services import require_binary
@@ -23,7 +25,7 @@ ARGS = [
 
 
 @pytest.fixture
-async def busy_center(tmp_path: Path):
+async def busy_center(tmp_path: Path) -> AsyncIterator[CallCenter]:
     settings = web_settings(tmp_path)
     settings = settings.model_copy(
         update={"simulation": settings.simulation.model_copy(
@@ -39,14 +41,16 @@ async def busy_center(tmp_path: Path):
     await center.pbx.close()
 
 
-async def offered(page) -> int:
+async def offered(page: Page) -> int:
     return int(await page.evaluate(
         "() => [...document.querySelectorAll('dd[data-field=offered]')]"
         ".reduce((n, dd) => n + parseInt(dd.textContent), 0)"
     ))  # fmt: skip
 
 
-async def test_supervisor_in_chromium(aiohttp_server, busy_center, tmp_path) -> None:
+async def test_supervisor_in_chromium(
+    aiohttp_server: AiohttpServer, busy_center: CallCenter, tmp_path: Path
+) -> None:
     chromium = require_binary("chromium")
     server = await aiohttp_server(create_app(busy_center))
     base = str(server.make_url("/")).rstrip("/")

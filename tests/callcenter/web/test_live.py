@@ -2,17 +2,20 @@
 
 import asyncio
 import json
+from typing import Any
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, StreamReader
+from pytest_aiohttp import AiohttpServer
 
+from callcenter.center import CallCenter
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId
 from callcenter.web.app import create_app
 from callcenter.web.hub import CLOSED, Hub
-from tests.callcenter.web.conftest import SUP
+from tests.callcenter.web.conftest import SUP, WebClient
 
 
-async def read_event(stream) -> tuple[str, dict]:
+async def read_event(stream: StreamReader) -> tuple[str, dict[str, Any]]:
     lines: list[bytes] = []
     while True:
         line = await asyncio.wait_for(stream.readline(), 5)
@@ -31,7 +34,9 @@ async def read_event(stream) -> tuple[str, dict]:
     return lines[0][7:].strip().decode(), json.loads(lines[1][6:])
 
 
-async def test_sse_sends_a_snapshot_then_patches_within_a_second(client) -> None:
+async def test_sse_sends_a_snapshot_then_patches_within_a_second(
+    client: WebClient,
+) -> None:
     response = await client.get("/api/v1/live", headers=SUP)
     assert response.headers["Content-Type"] == "text/event-stream"
     assert await response.content.readline() == b"retry: 1000\n"
@@ -58,7 +63,9 @@ async def test_sse_sends_a_snapshot_then_patches_within_a_second(client) -> None
     response.close()
 
 
-async def test_websocket_gets_snapshot_and_patches(client, center) -> None:
+async def test_websocket_gets_snapshot_and_patches(
+    client: WebClient, center: CallCenter
+) -> None:
     async with client.ws_connect("/ws", headers=SUP) as ws:
         snapshot = json.loads((await ws.receive(timeout=5)).data)
         assert snapshot["type"] == "snapshot"
@@ -76,7 +83,7 @@ async def test_websocket_gets_snapshot_and_patches(client, center) -> None:
         )
 
 
-async def test_websocket_needs_authentication(client) -> None:
+async def test_websocket_needs_authentication(client: WebClient) -> None:
     response = await client.get("/ws")
     assert response.status == 401
 
@@ -104,7 +111,9 @@ async def test_closing_the_hub_wakes_every_client() -> None:
     assert await asyncio.wait_for(waiter, 1) == CLOSED
 
 
-async def test_shutdown_does_not_wait_for_open_streams(aiohttp_server, center) -> None:
+async def test_shutdown_does_not_wait_for_open_streams(
+    aiohttp_server: AiohttpServer, center: CallCenter
+) -> None:
     server = await aiohttp_server(create_app(center))
     async with ClientSession() as session:
         response = await session.get(server.make_url("/api/v1/live"), headers=SUP)

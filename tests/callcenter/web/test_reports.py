@@ -1,8 +1,10 @@
 """Reports agree with the raw interaction records, recomputed independently in SQL."""
 
 import random
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +33,7 @@ SL = {"bookings": 20.0, "complaints": 30.0}
 
 
 @pytest.fixture
-async def reader(tmp_path: Path):
+async def reader(tmp_path: Path) -> AsyncIterator[ReportingReader]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
     engine = make_engine(url)
     async with engine.begin() as conn:
@@ -75,9 +77,10 @@ async def reader(tmp_path: Path):
 
 async def sql_expected(
     reader: ReportingReader, group: str
-) -> dict[tuple[str, str], tuple]:
+) -> dict[tuple[str, str], tuple[Any, ...]]:
     """The same figures, by SQL over the raw table (independent of reports.py)."""
     engine = reader._engine
+    assert engine is not None  # from_url gave the reader an engine of its own
     in_sl = "CASE queue WHEN 'bookings' THEN 20.0 ELSE 30.0 END"
     query = sa.text(f"""
         SELECT date(offered_at, 'unixepoch') AS day, {group} AS grp,
@@ -96,7 +99,7 @@ async def sql_expected(
     ("by", "column"), [(GroupBy.QUEUE, "queue"), (GroupBy.AGENT, "agent_id")]
 )
 async def test_daily_report_matches_sql_over_the_raw_records(
-    reader, by, column
+    reader: ReportingReader, by: GroupBy, column: str
 ) -> None:
     start, end = period(date(2026, 1, 5), date(2026, 1, 6), UTC)
     facts = await reader.interactions(start, end)
@@ -120,7 +123,7 @@ async def test_daily_report_matches_sql_over_the_raw_records(
         assert row.aht == pytest.approx(aht)
 
 
-async def test_hourly_rows_add_up_to_the_day(reader) -> None:
+async def test_hourly_rows_add_up_to_the_day(reader: ReportingReader) -> None:
     start, end = period(date(2026, 1, 5), date(2026, 1, 5), UTC)
     facts = await reader.interactions(start, end)
     hourly = call_report(facts, group_by=GroupBy.CENTER, interval=Interval.HOUR,
@@ -138,7 +141,7 @@ async def test_hourly_rows_add_up_to_the_day(reader) -> None:
     assert daily[0].offered == len(facts)  # every call counts, IVR-only included
 
 
-async def test_survey_scores_join_their_queue(reader) -> None:
+async def test_survey_scores_join_their_queue(reader: ReportingReader) -> None:
     start, end = period(date(2026, 1, 5), date(2026, 1, 6), UTC)
     surveys = await reader.surveys(start, end)
     assert len(surveys) == 40
@@ -146,7 +149,11 @@ async def test_survey_scores_join_their_queue(reader) -> None:
                        sl_seconds=SL, surveys=surveys)  # fmt: skip
     assert sum(r.surveys for r in rows) == 40
     mean = sum(s.score for s in surveys) / 40
-    assert sum(r.survey_mean * r.surveys for r in rows) / 40 == pytest.approx(mean)
+    weighted = 0.0
+    for r in rows:
+        assert r.survey_mean is not None  # every day has surveys
+        weighted += r.survey_mean * r.surveys
+    assert weighted / 40 == pytest.approx(mean)
 
 
 def test_days_are_cut_in_the_local_time_zone() -> None:
@@ -176,10 +183,14 @@ def test_occupancy_comes_with_the_calls_and_makes_rows_of_its_own() -> None:
     assert csv.splitlines()[1].split(",")[9] == "0.5"
 
 
-async def test_complaint_report_by_category_severity_and_state(tmp_path) -> None:
+async def test_complaint_report_by_category_severity_and_state(
+    tmp_path: Path,
+) -> None:
     now = DAY0 + 10 * 86400
 
-    def fact(cid, severity, state, closed, deadline):
+    def fact(
+        cid: int, severity: str, state: str, closed: float | None, deadline: float
+    ) -> ComplaintFact:
         return ComplaintFact(complaint_id=cid, category="room", severity=severity,
                              state=state, opened_at=DAY0, deadline_at=DAY0 + deadline,
                              closed_at=None if closed is None else DAY0 + closed)  # fmt: skip
@@ -196,7 +207,9 @@ async def test_complaint_report_by_category_severity_and_state(tmp_path) -> None
     assert rows["ordinary", "recorded"].overdue_share == 0.0
 
 
-async def test_reader_returns_open_complaints_without_bounds(tmp_path) -> None:
+async def test_reader_returns_open_complaints_without_bounds(
+    tmp_path: Path,
+) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
     engine = make_engine(url)
     async with engine.begin() as conn:

@@ -17,14 +17,16 @@ from callcenter.web.reports_agents import (
     state_time_report,
 )
 from crm_link.reporting import AgentIntervalFact
-from tests.callcenter.web.conftest import SUP
+from tests.callcenter.web.conftest import SUP, MemoryReports, WebClient
 
 UTC = ZoneInfo("UTC")
 DAY0 = 1_767_571_200.0  # 2026-01-05 00:00 UTC
 H = 3600.0
 
 
-def stretch(agent: str, state: str, start: float, end: float, reason: str = ""):
+def stretch(
+    agent: str, state: str, start: float, end: float, reason: str = ""
+) -> AgentIntervalFact:
     return AgentIntervalFact(agent_id=agent, state=state, reason=reason,
                              started_at=DAY0 + start, ended_at=DAY0 + end)  # fmt: skip
 
@@ -111,7 +113,9 @@ def test_time_per_state_and_pause_reason_adds_up_to_logged_in_time() -> None:
     assert sum(r.seconds for r in rows) == 5000
 
 
-async def test_the_web_reports_read_the_stored_stretches(client, reports) -> None:
+async def test_the_web_reports_read_the_stored_stretches(
+    client: WebClient, reports: MemoryReports
+) -> None:
     reports.stretches += [
         stretch("1001", "available", 9 * H, 9.5 * H),
         stretch("1001", "wrap_up", 9.5 * H, 10 * H),

@@ -8,12 +8,14 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from aiohttp import web
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from callcenter.center import make_call_center
 from callcenter.web.app import create_app
@@ -58,7 +60,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def api_schema(base_url: str):
+def api_schema(base_url: str) -> OpenApiSchema:
     return schemathesis.openapi.from_url(f"{base_url}/api/openapi.json")
 
 
@@ -72,10 +74,12 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.filter_too_much],
 )  # fmt: skip
-def test_no_request_makes_the_server_fail(case, base_url: str) -> None:
+def test_no_request_makes_the_server_fail(
+    case: schemathesis.Case[Any], base_url: str
+) -> None:
     if case.path == "/api/v1/session" and case.method == "DELETE":
         return  # logging the fuzzer's own token out proves nothing
     response = case.call(base_url=base_url, headers=SUP)
-    case.validate_response(response, checks=(not_a_server_error,))
+    case.validate_response(response, checks=[not_a_server_error])
     if response.status_code >= 400:
         assert set(response.json()["error"]) == {"code", "message"}
