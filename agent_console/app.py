@@ -8,7 +8,7 @@ backend (refused while the link is down) and answered by replies.
 import gc
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,7 +26,15 @@ from agent_console.widgets.customer_panel import CustomerPanel
 from agent_console.widgets.queue_board import QueueBoard
 from agent_console.widgets.status_bar import LinkBanner, StatusBar
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
 Then = Callable[[dict[str, Any]], None]
+
+POP_HOLD = 0.1
+"""Seconds a ringing call's paint waits for its screen pop (the pop comes within a
+few milliseconds): one frame shows both, instead of a ringing frame that the
+pop's frame must then wait behind (Textual paints at most one frame per 1/60 s)."""
 
 
 class AgentConsoleApp(actions.ConsoleActions, App[None]):
@@ -65,6 +73,8 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         self._skew = 0.0
         self._pending: dict[str, Then | None] = {}
         self._on_pop_painted = on_pop_painted
+        self._popped: str | None = None
+        self._hold: Timer | None = None
         self.theme = "textual-light" if theme == "light" else "textual-dark"
 
     def compose(self) -> ComposeResult:
@@ -168,6 +178,31 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
             desk.call.setdefault("queue", payload.get("queue", ""))
         elif kind == "AgentNoAnswer" and (desk.call or {}).get("call_id") == call_id:
             desk.call = None
+        self._repaint_unless_pop_due()
+
+    def _repaint_unless_pop_due(self) -> None:
+        """Repaint now, or hold while a ringing call's screen pop is on its way."""
+        call = self.desk.call
+        if (
+            call is not None
+            and call.get("state") in {"offered", "ringing"}
+            and call.get("call_id") != self._popped
+        ):
+            if self._hold is None:
+                self._hold = self.set_timer(POP_HOLD, self._hold_over)
+            return
+        self._release()
+
+    def _hold_over(self) -> None:
+        """No pop in time (a slow or absent CRM): paint the ringing call without it."""
+        self._hold = None
+        self.repaint()
+
+    def _release(self) -> None:
+        """End the hold (if any) and repaint."""
+        if self._hold is not None:
+            self._hold.stop()
+            self._hold = None
         self.repaint()
 
     def _pop(self, payload: dict[str, Any], at: float) -> None:
@@ -180,7 +215,8 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
             )
         desk.call.update(record=payload.get("record") or {},
                          caller_number=payload.get("caller_number", ""))  # fmt: skip
-        self.repaint()
+        self._popped = call_id
+        self._release()
         if self._on_pop_painted is not None:
             callback = self._on_pop_painted
             self.call_after_refresh(callback, call_id)
@@ -196,6 +232,8 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         self.query_one(QueueBoard).show(self.desk)
 
     def _tick(self) -> None:
+        if self._hold is not None:
+            return  # the pop's frame paints the clocks too
         now = self.now()
         self.query_one(StatusBar).show(self.desk, now)
         self.query_one(CallPanel).show(self.desk, now)

@@ -5,6 +5,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from agent_console.model import DeskState, clock_text, ivr_line
+from agent_console.widgets.paint import set_text
 
 BUTTONS = (
     ("answer", "Answer a"), ("hold", "Hold h"), ("resume", "Resume h"),
@@ -23,21 +24,30 @@ class CallPanel(Vertical):
             for action, label in BUTTONS:
                 yield Button(label, id=f"btn-{action}", compact=True)
 
+    _possible: frozenset[str] | None = None
+
     def show(self, desk: DeskState, now: float) -> None:
-        """Paint the call of ``desk``; enable only the possible actions."""
+        """Paint the call of ``desk``; enable only the possible actions.
+
+        Buttons are restyled only when the possible actions change (a ``disabled``
+        change recomputes the button's CSS), not on every event or clock tick.
+        """
         call = desk.call
         line = self.query_one("#call-line", Static)
         if call is None:
-            line.update("No call")
-            self.query_one("#ivr-line", Static).update("")
+            set_text(line, "No call")
+            set_text(self.query_one("#ivr-line", Static), "")
         else:
             since = float(call.get("since") or now)
-            line.update(
+            set_text(line,
                 f"{call.get('state', '').upper()} {clock_text(now - since)}\n"
                 f"{call.get('caller_number', '')}  \\[{call.get('queue', '')}]"
-            )
-            self.query_one("#ivr-line", Static).update(ivr_line(desk.record()))
+            )  # fmt: skip
+            set_text(self.query_one("#ivr-line", Static), ivr_line(desk.record()))
         possible = desk.actions()
+        if possible == self._possible:
+            return
+        self._possible = possible
         for action, _ in BUTTONS:
             button = self.query_one(f"#btn-{action}", Button)
             button.disabled = action not in possible

@@ -1,5 +1,6 @@
 """The screen pop: customer card, alerts, complaints, last calls, satisfaction."""
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,8 +13,31 @@ from agent_console.model import (
     complaint_rows,
     interaction_rows,
 )
+from agent_console.widgets.paint import set_text
 
 TIER_BADGES = {"vip": "★ VIP", "key": "◆ KEY", "ordinary": "ordinary"}
+
+
+class CardTable(DataTable[str]):
+    """A table of the card, measured the moment it is filled.
+
+    ``DataTable`` measures new rows on its next idle and only then asks for the
+    layout that gives it its height; a frame painted in between shows the card
+    without its rows, and the next frame comes a sixtieth of a second later or
+    more. Filling measures at once, so the pop's first frame has the whole table.
+    """
+
+    def fill(self, rows: Iterable[Sequence[str]], *, keyed: bool = False) -> None:
+        """Show ``rows`` instead of the current ones (keyed by their first cell)."""
+        if self.row_count:
+            self.clear()
+        for row in rows:
+            self.add_row(*row, key=row[0] if keyed else None)
+        if self._new_rows or self._require_update_dimensions:
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._require_update_dimensions = False
+            self._update_dimensions(new_rows)
 
 
 class CustomerPanel(VerticalScroll):
@@ -23,10 +47,10 @@ class CustomerPanel(VerticalScroll):
         """Lay out card, alerts and the two tables."""
         yield Static("Waiting for a call.", id="card")
         yield Static("", id="alerts")
-        complaints: DataTable[str] = DataTable(id="complaints", cursor_type="row")
+        complaints = CardTable(id="complaints", cursor_type="row")
         complaints.add_columns("#", "Severity", "Status", "Deadline", "Age", "Category")
         yield complaints
-        interactions: DataTable[str] = DataTable(id="interactions", cursor_type="none")
+        interactions = CardTable(id="interactions", cursor_type="none")
         interactions.add_columns("When", "Queue", "Outcome", "Disposition", "CSAT")
         yield interactions
 
@@ -46,24 +70,27 @@ class CustomerPanel(VerticalScroll):
             return
         self._record, self._key = record, key
         card = desk.customer()
-        self.query_one("#card", Static).update(_card_text(desk, record, card))
+        set_text(self.query_one("#card", Static), _card_text(desk, record, card))
         warnings = alerts(record, card) if record else []
         alert = self.query_one("#alerts", Static)
-        alert.update("  ".join(f"⚠ {w}" for w in warnings))
-        alert.display = bool(warnings)
-        complaints = self.query_one("#complaints", DataTable)
-        complaints.clear()
-        interactions = self.query_one("#interactions", DataTable)
-        interactions.clear()
+        set_text(alert, "  ".join(f"⚠ {w}" for w in warnings))
+        if alert.display != bool(warnings):
+            alert.display = bool(warnings)
+        complaints = self.query_one("#complaints", CardTable)
+        interactions = self.query_one("#interactions", CardTable)
         if card is None:
+            complaints.fill([])
+            interactions.fill([])
             return
-        for row in complaint_rows(card, now):
-            cells = list(row)
-            if cells[3].startswith("OVERDUE"):
-                cells[3] = f"[b red]{cells[3]}[/]"
-            complaints.add_row(*cells, key=row[0])
-        for row in interaction_rows(card, now):
-            interactions.add_row(*row)
+        complaints.fill((_overdue_in_red(row) for row in complaint_rows(card, now)),
+                        keyed=True)  # fmt: skip
+        interactions.fill(interaction_rows(card, now))
+
+
+def _overdue_in_red(row: tuple[str, ...]) -> tuple[str, ...]:
+    if row[3].startswith("OVERDUE"):
+        return (*row[:3], f"[b red]{row[3]}[/]", *row[4:])
+    return row
 
 
 def _card_text(
