@@ -60,17 +60,28 @@ def record(table: str, values: dict[str, Any]) -> Record:
 
 
 async def apply_records(session: AsyncSession, records: Sequence[Record]) -> None:
-    """Insert ``records`` in the session's transaction (the caller commits)."""
+    """Insert ``records`` in the session's transaction (the caller commits).
+
+    Rows of a table without foreign keys (agent state intervals, thousands at a time)
+    go in one multi-row statement; the others one by one, each in a savepoint so a
+    vanished customer only drops the link, never the record.
+    """
     dialect = session.get_bind().dialect.name
+    bulk: dict[str, list[dict[str, Any]]] = {}
     for item in records:
         table = CALL_PATH_TABLES.get(str(item.get("table")))
         if table is None:
             msg = f"outbox record names an unknown table: {item.get('table')!r}"
             raise CrmError(msg)
         values = dict(item["values"])
+        if not table.foreign_keys:
+            bulk.setdefault(table.name, []).append(values)
+            continue
         if values.get("customer_id") is None and values.get("number"):
             values["customer_id"] = await _owner_of(session, str(values["number"]))
         await _insert_keeping_the_call(session, dialect, table, values)
+    for name, rows in bulk.items():
+        await session.execute(_insert_ignore(dialect, CALL_PATH_TABLES[name]), rows)
 
 
 async def _insert_keeping_the_call(
@@ -88,21 +99,18 @@ async def _insert_keeping_the_call(
 
 
 def _insert_ignore(
-    dialect: str, table: sa.Table, values: dict[str, Any]
+    dialect: str, table: sa.Table, values: dict[str, Any] | None = None
 ) -> sa.Executable:
+    """Return an insert that skips duplicates; without ``values``, for many rows."""
     unique = _UNIQUE_BY.get(table.name, ["call_id"])
     if dialect == "postgresql":
-        return (
-            postgresql.insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=unique)
-        )
+        pg_insert = postgresql.insert(table)
+        pg_insert = pg_insert if values is None else pg_insert.values(values)
+        return pg_insert.on_conflict_do_nothing(index_elements=unique)
     if dialect == "sqlite":
-        return (
-            sqlite.insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=unique)
-        )
+        lite_insert = sqlite.insert(table)
+        lite_insert = lite_insert if values is None else lite_insert.values(values)
+        return lite_insert.on_conflict_do_nothing(index_elements=unique)
     msg = f"unsupported database dialect: {dialect}"
     raise CrmError(msg)
 
