@@ -47,7 +47,9 @@ async def test_login_and_screen_pop_over_mqtt_survive_a_broker_restart(
             await broker.start()
             await until(pilot, lambda: not app.query_one("#banner").display)
             await until(pilot, lambda: app.desk.call is not None)
-            assert app.desk.call["state"] == "ringing"
+            call = app.desk.call
+            assert call is not None
+            assert call["state"] == "ringing"
     finally:
         await backend.close()
         await bridge.stop()

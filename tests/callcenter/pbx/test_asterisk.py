@@ -9,6 +9,7 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pydantic import SecretStr
@@ -82,6 +83,9 @@ async def ami() -> AsyncIterator[FakeAmi]:
     await server.stop()
 
 
+E = TypeVar("E", bound=ev.DomainEvent)
+
+
 class Running:
     def __init__(self, center: CallCenter, services: InMemoryServices) -> None:
         self.center = center
@@ -94,10 +98,10 @@ class Running:
         assert isinstance(self.center.pbx, AsteriskPbx)
         return self.center.pbx
 
-    def of(self, kind: type[ev.DomainEvent]) -> list[ev.DomainEvent]:
+    def of(self, kind: type[E]) -> list[E]:
         return [e for e in self.events if isinstance(e, kind)]
 
-    async def until(self, kind: type[ev.DomainEvent]) -> ev.DomainEvent:
+    async def until(self, kind: type[E]) -> E:
         await eventually(lambda: bool(self.of(kind)))
         return self.of(kind)[-1]
 
@@ -136,7 +140,7 @@ async def test_a_call_goes_through_ivr_queue_agent_and_survey(
     await call.connect(running.pbx.agi.port)
     await call.expect("ANSWER")
     offered = await running.until(ev.CallOffered)
-    assert (offered.call_id, offered.caller_number) == (CALL, "+8613800138000")  # type: ignore[attr-defined]
+    assert (offered.call_id, offered.caller_number) == (CALL, "+8613800138000")
     assert call.variables["CC_CALL_ID"] == CALL
     await call.expect("STREAM FILE custom/welcome", "200 result=0 endpos=8000")
     # queued: the ACD assigns agent 1001 at once, the caller is redirected to ring it
@@ -159,7 +163,7 @@ async def test_a_call_goes_through_ivr_queue_agent_and_survey(
         DestUniqueid="1795342866.37",
     )
     ringing = await running.until(ev.AgentRinging)
-    assert ringing.agent_id == "1001"  # type: ignore[attr-defined]
+    assert ringing.agent_id == "1001"
     await running.until(ev.ScreenPopReady)
     caller_event(
         ami,
@@ -182,8 +186,8 @@ async def test_a_call_goes_through_ivr_queue_agent_and_survey(
     await again.expect("STREAM FILE custom/survey-thanks", "200 result=0 endpos=100")
     await again.expect("HANGUP", "200 result=1")
     completed = await running.until(ev.CallCompleted)
-    assert completed.outcome is ev.CallOutcome.ANSWERED  # type: ignore[attr-defined]
-    assert completed.agent_id == "1001"  # type: ignore[attr-defined]
+    assert completed.outcome is ev.CallOutcome.ANSWERED
+    assert completed.agent_id == "1001"
     assert running.services.surveys[CallId(CALL)] == {
         "satisfaction": 5,
         "resolved": 5,
@@ -245,9 +249,9 @@ async def test_a_hang_up_mid_prompt_ends_the_call_cleanly(running: Running) -> N
     )
     assert await call.closed_by_server()
     ended = await running.until(ev.CallEnded)
-    assert ended.by is ev.Party.CALLER  # type: ignore[attr-defined]
+    assert ended.by is ev.Party.CALLER
     completed = await running.until(ev.CallCompleted)
-    assert completed.outcome in {ev.CallOutcome.IVR_ONLY, ev.CallOutcome.ABANDONED}  # type: ignore[attr-defined]
+    assert completed.outcome in {ev.CallOutcome.IVR_ONLY, ev.CallOutcome.ABANDONED}
     assert running.center.switchboard.calls_in_progress() == 0
     assert running.pbx._lines == {}
     call.close()
@@ -265,7 +269,7 @@ async def test_the_ami_reporting_the_hang_up_closes_an_idle_agi_session(
     assert await call.closed_by_server()
     caller_event(ami, "Hangup", Cause="16")
     ended = await running.until(ev.CallEnded)
-    assert ended.by is ev.Party.CALLER  # type: ignore[attr-defined]
+    assert ended.by is ev.Party.CALLER
     call.close()
 
 

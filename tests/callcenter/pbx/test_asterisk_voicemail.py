@@ -70,7 +70,7 @@ async def test_the_caller_keys_hash_the_message_is_stored_and_the_call_hung_up(
     )
     await call.expect("HANGUP", "200 result=1")
     completed = await vm_running.until(ev.CallCompleted)
-    assert completed.outcome is ev.CallOutcome.VOICEMAIL  # type: ignore[attr-defined]
+    assert completed.outcome is ev.CallOutcome.VOICEMAIL
     (message,) = vm_running.of(ev.MessageRecorded)
     assert message == ev.MessageRecorded(
         at=message.at,
@@ -102,9 +102,9 @@ async def test_a_caller_who_hangs_up_after_speaking_leaves_the_message(
     call.send("HANGUP")
     assert await call.closed_by_server()
     ended = await vm_running.until(ev.CallEnded)
-    assert ended.by is ev.Party.CALLER  # type: ignore[attr-defined]
+    assert ended.by is ev.Party.CALLER
     completed = await vm_running.until(ev.CallCompleted)
-    assert completed.outcome is ev.CallOutcome.VOICEMAIL  # type: ignore[attr-defined]
+    assert completed.outcome is ev.CallOutcome.VOICEMAIL
     (voicemail,) = vm_running.services.voicemails
     assert voicemail.duration_seconds == 5.0
     assert vm_running.events.index(vm_running.of(ev.MessageRecorded)[0]) < (
@@ -134,6 +134,6 @@ async def test_a_file_asterisk_cannot_write_stores_nothing_but_hangs_up(
     await call.expect("HANGUP", "200 result=1")
     await vm_running.until(ev.CallCompleted)
     (message,) = vm_running.of(ev.MessageRecorded)
-    assert (message.recording_ref, message.duration_seconds) == ("", 0.0)  # type: ignore[attr-defined]
+    assert (message.recording_ref, message.duration_seconds) == ("", 0.0)
     assert vm_running.services.voicemails == []
     call.close()
