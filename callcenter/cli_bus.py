@@ -11,22 +11,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from pydantic import SecretStr
 
 from callcenter.bus import EventBus
+from callcenter.cli_up import load_or_exit
 from callcenter.clock import to_datetime
 from callcenter.domain.codec import to_payload
 from callcenter.domain.events import DomainEvent
-from callcenter.errors import ConfigError
 from callcenter.mqtt import topics
 from callcenter.mqtt.bridge import MqttBridge
 from callcenter.mqtt.settings import MqttSettings
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def format_event(event: DomainEvent) -> str:
@@ -47,21 +44,8 @@ def _value(value: Any) -> str:
 
 
 def _configured(ctx: click.Context) -> MqttSettings:
-    """Return the [mqtt] section of the configuration, or defaults without one."""
-    config_path: Path | None = (ctx.find_object(dict) or {}).get("config_path")
-    try:
-        from callcenter.settings import load_settings  # noqa: PLC0415 - optional
-
-        settings = load_settings(config_path)
-    except (ImportError, ConfigError):
-        return MqttSettings()
-    section: Any = getattr(settings, "mqtt", None)
-    general: Any = getattr(settings, "general", None)
-    values = section.model_dump() if section is not None else {}
-    if general is not None and "site" not in values:
-        values["site"] = general.site
-    known = set(MqttSettings.model_fields)
-    return MqttSettings.model_validate({k: v for k, v in values.items() if k in known})
+    """Return the [mqtt] section of the configuration (exit 2 when it is wrong)."""
+    return load_or_exit(ctx).mqtt
 
 
 async def tail(

@@ -305,12 +305,11 @@ def reload_command(ctx: click.Context, data_dir: Path | None, wait: float) -> No
     The new flows are used for new calls only when every file validates; otherwise
     the old flows stay in use. Calls in progress keep the flow they started with.
     """
+    from callcenter.cli_up import load_or_exit  # noqa: PLC0415
     from callcenter.pidfile import pid_path, request_reload, running_pid  # noqa: PLC0415
-    from callcenter.settings import load_settings  # noqa: PLC0415
 
     if data_dir is None:
-        config_path: Path | None = (ctx.find_object(dict) or {}).get("config_path")
-        data_dir = load_settings(config_path).general.data_dir
+        data_dir = load_or_exit(ctx).general.data_dir
     pid = running_pid(data_dir)
     if pid is None:
         click.echo(

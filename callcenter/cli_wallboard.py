@@ -10,24 +10,17 @@ import asyncio
 import getpass
 import sys
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from callcenter.errors import ConfigError
-from callcenter.settings import Settings, load_settings
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from callcenter.cli_up import load_or_exit
+from callcenter.settings import Settings
 
 
 def _settings(ctx: click.Context) -> Settings:
-    config_path: Path | None = (ctx.find_object(dict) or {}).get("config_path")
-    try:
-        return load_settings(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_or_exit(ctx)
 
 
 @click.command("wallboard")

@@ -136,3 +136,24 @@ def test_cli_config_check_ok(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--config", str(path), "config", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: pbx=simulated")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ivr", "reload"],
+        ["wallboard", "--token", "t"],
+        ["bus", "tail"],
+        ["pbx", "check"],
+        ["up", "--for", "1"],
+    ],
+)
+def test_every_command_reading_the_config_reports_a_bad_file_the_same_way(
+    tmp_path: Path, command: list[str]
+) -> None:
+    path = write(tmp_path, "[web]\nport = 'x'\n")
+    result = CliRunner().invoke(main, ["--config", str(path), *command])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().startswith("error: ")
+    assert "web.port" in result.output
+    assert "Traceback" not in result.output
