@@ -5,10 +5,7 @@ I/O around it (PBX, bus, MQTT, CRM, web) and runs it in real or virtual time. Th
 calls this; nothing else reads the settings.
 """
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -22,6 +19,7 @@ from callcenter.core.messages import TakeOverAgent
 from callcenter.core.runtime import Runtime
 from callcenter.core.services import CallCenterServices, InMemoryServices
 from callcenter.core.switchboard import Switchboard
+from callcenter.domain.events import DomainEvent
 from callcenter.domain.ids import AgentId, QueueName
 from callcenter.pbx.port import PbxPort
 from callcenter.pbx.simulated import SimulatedPbx
@@ -140,7 +138,6 @@ class CallCenter:
     counters: LiveCounters
     services: CallCenterServices
     flows: FlowRegistry = field(default_factory=FlowRegistry)
-    background: list[asyncio.Task[None]] = field(default_factory=list)
 
     def log_in_simulated_agents(self) -> None:
         """Log in every agent the simulation plays, ready for calls."""
@@ -152,8 +149,8 @@ class CallCenter:
                 for output in self.switchboard.acd.handle(
                     acd_in.LogIn(agent_id=AgentId(agent.id)), now
                 ):
-                    if hasattr(output, "agent_id") and hasattr(output, "state"):
-                        self.bus.publish(output)  # type: ignore[arg-type]
+                    if isinstance(output, DomainEvent):
+                        self.bus.publish(output)
 
 
 def make_pbx(settings: Settings, clock: Clock) -> PbxPort:
@@ -221,7 +218,10 @@ def reload_flows(center: CallCenter) -> list[Problem]:
 
 
 async def run_virtual(center: CallCenter, seconds: float) -> None:
-    """Run ``seconds`` of traffic in virtual time, then let calls in progress finish."""
+    """Run ``seconds`` of traffic in virtual time, then let no new caller in.
+
+    Calls still in progress stay; run the runtime on to let them finish.
+    """
     clock = center.clock
     if not isinstance(clock, VirtualClock):
         msg = "run_virtual needs a VirtualClock"
@@ -231,14 +231,3 @@ async def run_virtual(center: CallCenter, seconds: float) -> None:
     await center.runtime.run(until=clock.now() + seconds)
     if isinstance(center.pbx, SimulatedPbx):
         center.pbx.stop_arrivals()
-
-
-@contextlib.asynccontextmanager
-async def started(center: CallCenter) -> AsyncIterator[CallCenter]:
-    """Start the PBX and log the simulated agents in; close the PBX on exit."""
-    await center.pbx.start()
-    center.log_in_simulated_agents()
-    try:
-        yield center
-    finally:
-        await center.pbx.close()
