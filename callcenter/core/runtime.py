@@ -15,7 +15,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from callcenter.bus import EventBus
 from callcenter.clock import Clock, VirtualClock
@@ -45,14 +45,13 @@ ReplySink = Callable[[AgentReply], Awaitable[None]]
 
 @dataclass(slots=True)
 class RuntimeStats:
-    """Counters for the banner, the health page and tests."""
+    """Diagnostic counters (benchmarks and tests read them)."""
 
     inputs: int = 0
     commands: int = 0
     events_published: int = 0
     request_errors: int = 0
     last_error: str = ""
-    replies: dict[str, AgentReply] = field(default_factory=dict)
 
 
 class Runtime:
@@ -170,7 +169,6 @@ class Runtime:
             await self._request(output)
 
     def _deliver_reply(self, reply: AgentReply) -> None:
-        self.stats.replies[reply.agent_id] = reply
         waiter = self._reply_waiters.get(f"{reply.agent_id}/{reply.request_id}")
         if waiter is not None and not waiter.done():
             waiter.set_result(reply)
