@@ -34,6 +34,11 @@ class Timeline:
         """Forget the pending entry under ``key``, if any."""
         self._live.pop(key, None)
 
+    def clear(self) -> None:
+        """Forget every pending entry (the owner is shutting down)."""
+        self._heap.clear()
+        self._live.clear()
+
     def _is_live(self, seq: int, key: Hashable | None) -> bool:
         return key is None or self._live.get(key) == seq
 

@@ -44,3 +44,16 @@ def test_actions_may_schedule_more() -> None:
     timeline.schedule(1.0, again)
     timeline.run_due(10.0)
     assert seen == [1.0, 2.0, 3.0]
+
+
+def test_clear_forgets_every_pending_entry() -> None:
+    timeline = Timeline()
+    seen: list[float] = []
+    timeline.schedule(1.0, seen.append, key="k")
+    timeline.schedule(2.0, seen.append)
+    timeline.clear()
+    assert timeline.next_due() is None
+    assert timeline.run_due(10.0) == 0
+    timeline.schedule(3.0, seen.append, key="k")
+    timeline.run_due(10.0)
+    assert seen == [3.0]
