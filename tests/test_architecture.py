@@ -17,8 +17,11 @@ CORES = [
     "callcenter/agi/protocol.py",
     "callcenter/core/switchboard.py",
     "callcenter/core/agent_commands.py",
+    "callcenter/core/agent_pins.py",
     "callcenter/pbx/timeline.py",
     "callcenter/pbx/simulated.py",
+    "callcenter/pbx/sim_call.py",
+    "callcenter/pbx/sim_media.py",
     "acd",
     "ivr",
 ]

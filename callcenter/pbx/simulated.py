@@ -1,10 +1,12 @@
 """A simulated PBX: callers and agents in memory.
 
-Callers arrive, listen, key digits, leave voicemail (``sim_recording``: no audio is
-written) and hang up; agents answer, talk and hang up. It implements the PBX port, so
-the whole call center runs on this machine with nothing installed, in real time for
-the demo or in virtual time for fast simulation (it never reads a clock itself:
-``now`` comes from the runtime's injected clock).
+Callers arrive, listen, key digits, leave voicemail and hang up; agents answer, talk
+and hang up. It implements the PBX port, so the whole call center runs on this
+machine with nothing installed, in real time for the demo or in virtual time for fast
+simulation (it never reads a clock itself: ``now`` comes from the runtime's injected
+clock). This module moves a caller's leg (``sim_call``) between arrival, the queue,
+an agent's phone and hanging up; what the caller hears and keys on the way (prompts,
+digits, music on hold, voicemail) is ``sim_media``.
 
 Every outcome is scheduled on a ``Timeline`` keyed per call and purpose, so a newer
 command naturally cancels the pending outcome of an older one (a new prompt ends the
@@ -14,8 +16,6 @@ called on their behalf.
 """
 
 import itertools
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from callcenter.clock import Clock
 from callcenter.domain import commands as cmd
@@ -26,47 +26,18 @@ from callcenter.domain.events import (
     CallAnswered,
     CallEnded,
     CallOffered,
-    DigitsCollected,
     DomainEvent,
-    HoldInterrupted,
     OriginateFinished,
     Party,
-    PromptFinished,
 )
 from callcenter.domain.ids import AgentId, CallId
-from callcenter.pbx import sim_recording
 from callcenter.pbx.port import EventSink
+from callcenter.pbx.sim_call import LegState, SimCall
+from callcenter.pbx.sim_media import CallerMedia
 from callcenter.pbx.timeline import Timeline
 from callcenter.pbx.traffic import CallerProfile, TrafficModel
 
-PROMPT_SECONDS = 2.0
-SAY_SECONDS = 1.0
 RING_SETUP_SECONDS = 0.3
-
-
-class LegState(StrEnum):
-    """Where a simulated caller is."""
-
-    IVR = "ivr"
-    HOLDING = "holding"
-    RINGING = "ringing"
-    TALKING = "talking"
-    AFTER_AGENT = "after_agent"
-    GONE = "gone"
-
-
-@dataclass(slots=True)
-class SimCall:
-    """One simulated caller's leg."""
-
-    call_id: CallId
-    profile: CallerProfile
-    state: LegState = LegState.IVR
-    agent: AgentId | None = None
-    patience_started: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
-    held: bool = False
-    scripted_digits: list[str] = field(default_factory=list)
 
 
 class SimulatedPbx:
@@ -79,6 +50,12 @@ class SimulatedPbx:
         self._traffic = traffic
         self._clock = clock
         self._timeline = Timeline()
+        self._media = CallerMedia(
+            timeline=self._timeline,
+            traffic=traffic,
+            emit=self._emit,
+            hang_up=self._caller_hung_up,
+        )
         self._calls: dict[CallId, SimCall] = {}
         self._manual: set[AgentId] = set()
         self._sink: EventSink | None = None
@@ -100,7 +77,7 @@ class SimulatedPbx:
     async def close(self) -> None:
         """Stop producing callers; pending happenings are dropped."""
         self._arrivals = False
-        self._timeline = Timeline()
+        self._timeline.clear()
 
     def stop_arrivals(self) -> None:
         """Let no new caller in; calls already here carry on."""
@@ -196,7 +173,7 @@ class SimulatedPbx:
             return False
         self._timeline.schedule(
             self._clock.now(),
-            lambda at: self._press(call, at, digit),
+            lambda at: self._media.press(call, at, digit),
             key=("hold-key", call_id),
         )
         return True
@@ -222,32 +199,8 @@ class SimulatedPbx:
             return
         if call is None or call.state is LegState.GONE:
             return
-        if not self._apply_media(call, command, now):
+        if not self._media.apply(call, command, now):
             self._apply_control(call, command, now)
-
-    def _apply_media(self, call: SimCall, command: cmd.PbxCommand, now: float) -> bool:
-        match command:
-            case cmd.PlayPrompts(prompts=prompts):
-                self._media(call, now + PROMPT_SECONDS * max(1, len(prompts)))
-            case cmd.SayValue():
-                self._media(call, now + SAY_SECONDS)
-            case cmd.CollectDigits(max_digits=max_digits, timeout=timeout):
-                self._collect(call, now, max_digits, timeout)
-            case cmd.StartHold():
-                self._hold(call, now)
-            case cmd.RecordMessage():
-                call.state = LegState.IVR
-                sim_recording.record(
-                    command,
-                    now,
-                    timeline=self._timeline,
-                    traffic=self._traffic,
-                    emit=self._emit,
-                    hang_up=lambda at: self._gone(call, at, Party.CALLER),
-                )
-            case _:
-                return False
-        return True
 
     def _apply_control(
         self, call: SimCall, command: cmd.PbxCommand, now: float
@@ -301,62 +254,6 @@ class SimulatedPbx:
         )
         if self._arrivals:
             self._schedule_arrival(at)
-
-    def _media(self, call: SimCall, done_at: float) -> None:
-        if call.state is LegState.HOLDING:
-            call.state = LegState.IVR if not call.patience_started else LegState.HOLDING
-        self._timeline.cancel(("hold-key", call.call_id))
-        call_id = call.call_id
-        self._timeline.schedule(
-            done_at,
-            lambda at: self._emit(PromptFinished(at=at, call_id=call_id)),
-            key=("media", call_id),
-        )
-
-    def _collect(
-        self, call: SimCall, now: float, max_digits: int, timeout: float
-    ) -> None:
-        call_id = call.call_id
-        self._timeline.cancel(("hold-key", call_id))
-        if call.scripted_digits:
-            done = now + PROMPT_SECONDS
-            event: DomainEvent = DigitsCollected(
-                at=done, call_id=call_id, digits=call.scripted_digits.pop(0)
-            )
-        elif self._traffic.chance(0.05):
-            done = now + PROMPT_SECONDS + timeout
-            event = DigitsCollected(at=done, call_id=call_id, digits="", timed_out=True)
-        else:
-            done = now + PROMPT_SECONDS + self._traffic.think_time()
-            digits = self._traffic.digits(max_digits)
-            event = DigitsCollected(at=done, call_id=call_id, digits=digits)
-        self._timeline.schedule(
-            done, lambda at: self._emit(_at(event, at)), key=("media", call_id)
-        )
-
-    def _hold(self, call: SimCall, now: float) -> None:
-        call_id = call.call_id
-        self._timeline.cancel(("media", call_id))
-        if call.state in {LegState.IVR, LegState.HOLDING}:
-            call.state = LegState.HOLDING
-        if not call.patience_started:
-            call.patience_started = True
-            self._timeline.schedule(
-                now + call.profile.patience,
-                lambda at: self._gone(call, at, Party.CALLER),
-                key=("patience", call_id),
-            )
-            if call.profile.wants_callback:
-                press_at = now + min(call.profile.patience * 0.6, 45.0)
-                self._timeline.schedule(
-                    press_at,
-                    lambda at: self._press(call, at, "2"),
-                    key=("hold-key", call_id),
-                )
-
-    def _press(self, call: SimCall, at: float, digit: str) -> None:
-        if call.state is LegState.HOLDING:
-            self._emit(HoldInterrupted(at=at, call_id=call.call_id, digit=digit))
 
     def _ring(
         self, call: SimCall, agent: AgentId, now: float, ring_timeout: float
@@ -423,6 +320,9 @@ class SimulatedPbx:
             key=("patience", call.call_id),
         )
 
+    def _caller_hung_up(self, call: SimCall, at: float) -> None:
+        self._gone(call, at, Party.CALLER)
+
     def _gone(self, call: SimCall, at: float, by: Party) -> None:
         if call.state is LegState.GONE:
             return
@@ -466,10 +366,3 @@ class SimulatedPbx:
                 self._calls.pop(call_id, None)
 
         self._timeline.schedule(now + 8.0, result, key=("agent", call_id))
-
-
-def _at(event: DomainEvent, at: float) -> DomainEvent:
-    """Return ``event`` stamped with ``at`` (outcomes are drawn before they happen)."""
-    from dataclasses import replace  # noqa: PLC0415 - only needed here
-
-    return replace(event, at=at)
