@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.domain.ids import CustomerId
 from crm_link.enums import Tier
 from crm_link.errors import NotFoundError
 from crm_link.models import Customer, PhoneNumber
@@ -57,3 +58,16 @@ class CustomerRepository:
         await self._session.flush()
         self._session.add(PhoneNumber(customer_id=row.id, e164=e164, label="mobile"))
         return row
+
+
+def customer_key(customer_id: CustomerId | str | None) -> int | None:
+    """Return the row id behind a customer id, or ``None`` for one not of this CRM.
+
+    Ids cross the call center as strings, and not every one was issued here: one
+    that is not all digits names no row, so a call record goes without the link
+    rather than fail.
+    """
+    if customer_id is None:
+        return None
+    text = str(customer_id)
+    return int(text) if text.isdigit() else None

@@ -1,46 +1,32 @@
 """``CrmService``: the one door the runtime, the IVR and the console use.
 
-It owns transactions and turns rows into DTOs. Call-path writes (call records,
-surveys, callback requests, voicemails) never raise for a database problem: when
-the database cannot take them within ``write_timeout`` they go to the durable
-outbox and are replayed later (``replay_outbox``, also tried after each successful
-write). Complaint operations are interactive and do raise, so the agent sees it.
+It owns transactions and turns rows into DTOs. This module wires the service (engine,
+session factory, screen-pop reader, call-path writer, overdue watcher; ``aclose``)
+and answers who is calling: the screen pop, merged with the external CRM when one is
+linked, and a new customer for an unknown caller. Its two other parts are mixed in
+so that callers see one flat API: ``call_records`` (call-path writes, which never
+raise for a database problem but wait in the outbox) and ``complaint_desk``
+(complaint operations, which are interactive and do raise, so the agent sees it).
 """
 
 import asyncio
 import functools
 import logging
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Self
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from callcenter.domain.events import CallCompleted, CallOutcome
-from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
+from callcenter.domain.ids import CustomerId
 from crm_link import external as ext
 from crm_link import facts, phones, workflow, writes
-from crm_link.complaints import (
-    ComplaintRepository,
-    NewComplaint,
-    Outcome,
-    to_deadline_view,
-    to_record,
-)
+from crm_link.call_records import CallRecords
+from crm_link.complaint_desk import ComplaintDesk
 from crm_link.config import CrmConfig
 from crm_link.customers import CustomerRepository
 from crm_link.db import make_engine, make_session_factory
-from crm_link.dto import (
-    ComplaintRecord,
-    CustomerRef,
-    ScreenPop,
-    WriteOutcome,
-)
-from crm_link.enums import Channel, ComplaintState, Demand, Severity
-from crm_link.errors import InvalidComplaintError, NotFoundError
-from crm_link.models import Interaction
-from crm_link.outbox import Outbox, Record
+from crm_link.dto import CustomerRef, ScreenPop
+from crm_link.outbox import Outbox
 from crm_link.reader import bound_engine, make_reader
 from crm_link.screen_pop import screen_pop as _screen_pop
 from crm_link.screen_pop import unknown_caller
@@ -48,7 +34,7 @@ from crm_link.screen_pop import unknown_caller
 _LOG = logging.getLogger(__name__)
 
 
-class CrmService:
+class CrmService(CallRecords, ComplaintDesk):
     """Facade over the CRM database for the rest of the call center."""
 
     def __init__(
@@ -146,141 +132,6 @@ class CrmService:
             return None
         return asyncio.create_task(ext.ask(self._external, e164))
 
-    # --- call path: never blocks, never loses ------------------------------------
-
-    async def record_call(
-        self,
-        *,
-        call_id: CallId,
-        outcome: CallOutcome,
-        caller_number: str,
-        queue: QueueName | None,
-        agent_id: AgentId | None,
-        customer_id: CustomerId | None,
-        offered_at: float,
-        wait_seconds: float,
-        talk_seconds: float,
-        at: float,
-        wrap_up_seconds: float = 0.0,
-        disposition: str = "",
-        notes: str = "",
-    ) -> WriteOutcome:
-        """Store the record of a completed call (fields of ``CallCompleted``)."""
-        values = {
-            "call_id": call_id, "customer_id": _customer_key(customer_id),
-            "number": self._number(caller_number), "queue": queue,
-            "agent_id": agent_id, "offered_at": offered_at,
-            "wait_seconds": wait_seconds, "talk_seconds": talk_seconds,
-            "wrap_up_seconds": wrap_up_seconds, "outcome": CallOutcome(outcome).value,
-            "disposition": disposition, "notes": notes, "recorded_at": at,
-        }  # fmt: skip
-        return await self._write(writes.record("interactions", values))
-
-    async def record_call_completed(
-        self, event: CallCompleted, *, wrap_up_seconds: float = 0.0
-    ) -> WriteOutcome:
-        """Store a ``CallCompleted`` event as it comes off the bus."""
-        return await self.record_call(
-            call_id=event.call_id, outcome=event.outcome,
-            caller_number=event.caller_number, queue=event.queue,
-            agent_id=event.agent_id, customer_id=event.customer_id,
-            offered_at=event.offered_at, wait_seconds=event.wait_seconds,
-            talk_seconds=event.talk_seconds, at=event.at,
-            wrap_up_seconds=wrap_up_seconds,
-        )  # fmt: skip
-
-    async def record_survey(
-        self,
-        *,
-        call_id: CallId,
-        score: int,
-        at: float,
-        customer_id: CustomerId | None = None,
-        agent_id: AgentId | None = None,
-        comment: str = "",
-    ) -> WriteOutcome:
-        """Store the caller's 1-5 score for a call (one per call)."""
-        if not 1 <= score <= 5:  # noqa: PLR2004
-            msg = f"a survey score is 1-5, got {score}"
-            raise InvalidComplaintError(msg)
-        values = {
-            "call_id": call_id, "customer_id": _customer_key(customer_id),
-            "agent_id": agent_id, "score": score, "comment": comment, "at": at,
-        }  # fmt: skip
-        return await self._write(writes.record("survey_responses", values))
-
-    async def record_callback_request(
-        self,
-        *,
-        call_id: CallId,
-        number: str,
-        at: float,
-        queue: QueueName | None = None,
-        customer_id: CustomerId | None = None,
-        preferred_at: float | None = None,
-        notes: str = "",
-    ) -> WriteOutcome:
-        """Store a caller's wish to be called back instead of waiting."""
-        values = {
-            "call_id": call_id, "customer_id": _customer_key(customer_id),
-            "number": self._number(number), "queue": queue, "requested_at": at,
-            "preferred_at": preferred_at, "status": "pending", "notes": notes,
-        }  # fmt: skip
-        return await self._write(writes.record("callback_requests", values))
-
-    async def record_voicemail(
-        self,
-        *,
-        call_id: CallId,
-        number: str,
-        at: float,
-        recording_ref: str,
-        duration_seconds: float,
-        queue: QueueName | None = None,
-        customer_id: CustomerId | None = None,
-    ) -> WriteOutcome:
-        """Store a voicemail left in the IVR (the audio is stored elsewhere)."""
-        values = {
-            "call_id": call_id, "customer_id": _customer_key(customer_id),
-            "number": self._number(number), "queue": queue, "recorded_at": at,
-            "duration_seconds": duration_seconds, "recording_ref": recording_ref,
-            "status": "new", "transcript": "",
-        }  # fmt: skip
-        return await self._write(writes.record("voicemails", values))
-
-    async def save_wrap_up(
-        self, call_id: CallId, *, disposition: str, notes: str = ""
-    ) -> bool:
-        """Store the agent's wrap-up (disposition code, notes) on the call's record.
-
-        Returns:
-            False when the call's record is not written yet (the caller may still
-            be in the post-call survey): try again once the call has completed.
-        """
-        values = {"disposition": disposition[:64], "notes": notes}
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                sa.update(Interaction)
-                .where(Interaction.call_id == call_id)
-                .values(**values)
-            )
-        return bool(getattr(result, "rowcount", 0))
-
-    async def record_agent_intervals(self, records: Sequence[Record]) -> WriteOutcome:
-        """Store closed agent stretches (``crm_link.agent_log``) like call records."""
-        return await self._writer.write_many(records)
-
-    async def replay_outbox(self) -> int:
-        """Write queued call-path records to the database; return how many."""
-        return await self._writer.replay()
-
-    async def _write(self, item: Record) -> WriteOutcome:
-        return await self._writer.write(item)
-
-    def _number(self, raw: str) -> str:
-        e164 = phones.try_normalize(raw, region=self._config.default_region)
-        return e164 or raw.strip()[:32]
-
     # --- customers -----------------------------------------------------------------
 
     async def create_customer_from_number(
@@ -315,107 +166,6 @@ class CrmService:
             customer_id=CustomerId(str(row.id)), name=row.name, e164=e164,
             created=created,
         )  # fmt: skip
-
-    # --- complaints ----------------------------------------------------------------
-
-    async def open_complaint(
-        self,
-        *,
-        customer_id: CustomerId,
-        category: str,
-        severity: Severity,
-        description: str,
-        who: str,
-        now: float,
-        channel: Channel = Channel.PHONE,
-        demands: Iterable[Demand] = (),
-        attachments: Iterable[str] = (),
-        department: str = "",
-        owner: AgentId | None = None,
-        call_id: CallId | None = None,
-    ) -> ComplaintRecord:
-        """Record a new complaint (state ``received``, deadline from severity)."""
-        new = NewComplaint(
-            customer_id=_existing_customer_key(customer_id), category=category,
-            severity=Severity(severity), description=description, who=who,
-            channel=Channel(channel), demands=tuple(Demand(d) for d in demands),
-            attachments=tuple(attachments), department=department, owner=owner,
-            call_id=call_id,
-        )  # fmt: skip
-        async with self._sessions() as session, session.begin():
-            row = await ComplaintRepository(session, self._config).open(new, now)
-        return to_record(row)
-
-    async def advance_complaint(
-        self,
-        complaint_id: int,
-        to_state: ComplaintState,
-        who: str,
-        comment: str,
-        now: float,
-        *,
-        resolution: str | None = None,
-        follow_up_result: str | None = None,
-        satisfaction: int | None = None,
-    ) -> ComplaintRecord:
-        """Move a complaint one workflow step, recording who, when and why.
-
-        Raises:
-            IllegalTransitionError: the workflow does not allow the move.
-            NotFoundError: no such complaint.
-        """
-        outcome = Outcome(
-            resolution=resolution,
-            follow_up_result=follow_up_result,
-            satisfaction=satisfaction,
-        )
-        async with self._sessions() as session, session.begin():
-            row = await ComplaintRepository(session, self._config).advance(
-                complaint_id, ComplaintState(to_state), who=who, comment=comment,
-                now=now, outcome=outcome,
-            )  # fmt: skip
-        return to_record(row)
-
-    async def get_complaint(self, complaint_id: int) -> ComplaintRecord:
-        """Return one complaint with all its fields."""
-        async with self._sessions() as session:
-            return to_record(await ComplaintRepository(session, self._config).get(
-                complaint_id
-            ))  # fmt: skip
-
-    async def complaint_history(
-        self, complaint_id: int
-    ) -> tuple[workflow.ComplaintTransition, ...]:
-        """Return the audit trail of a complaint, oldest step first."""
-        async with self._sessions() as session:
-            return await ComplaintRepository(session, self._config).history(
-                complaint_id
-            )
-
-    async def overdue_complaints(self, now: float) -> tuple[workflow.DeadlineView, ...]:
-        """Return the open complaints past their deadline, most overdue first."""
-        async with self._sessions() as session:
-            rows = await ComplaintRepository(session, self._config).overdue(now)
-        return tuple(to_deadline_view(row) for row in rows)
-
-    async def check_overdue(self, now: float) -> list[workflow.ComplaintOverdue]:
-        """Return complaints that became overdue since the last call (once each)."""
-        return self._watcher.check(await self.overdue_complaints(now), now)
-
-
-def _customer_key(customer_id: CustomerId | str | None) -> int | None:
-    if customer_id is None:
-        return None
-    text = str(customer_id)
-    return int(text) if text.isdigit() else None
-
-
-def _existing_customer_key(customer_id: CustomerId | str) -> int:
-    key = _customer_key(customer_id)
-    if key is None:
-        msg = f"not a customer id: {customer_id!r}"
-        raise NotFoundError(msg)
-    return key
 
 
 def _language_for(region: str) -> str:
