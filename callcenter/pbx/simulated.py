@@ -135,20 +135,13 @@ class SimulatedPbx:
         For tests and demos that need a given caller rather than a random one; the
         caller is patient and stays until hung up.
         """
-        call_id = CallId(f"sim-{next(self._numbers):06d}")
-        profile = CallerProfile(
-            number=number,
-            patience=3600.0,
-            hangs_up_during_talk=False,
-            wants_callback=False,
+        call = SimCall(
+            call_id=self._next_call_id(),
+            profile=_patient_caller(number),
+            scripted_digits=list(digits),
         )
-        self._calls[call_id] = SimCall(
-            call_id=call_id, profile=profile, scripted_digits=list(digits)
-        )
-        self.offered += 1
-        now = self._clock.now()
-        self._emit(CallOffered(at=now, call_id=call_id, caller_number=number))
-        return call_id
+        self._offer(call, self._clock.now())
+        return call.call_id
 
     def hang_up(self, call_id: CallId) -> bool:
         """Make the caller of ``call_id`` hang up now; return whether they were here.
@@ -240,20 +233,25 @@ class SimulatedPbx:
         )
 
     def _arrive(self, at: float) -> None:
-        call_id = CallId(f"sim-{next(self._numbers):06d}")
-        profile = self._traffic.caller()
-        self._calls[call_id] = SimCall(call_id=call_id, profile=profile)
+        call = SimCall(call_id=self._next_call_id(), profile=self._traffic.caller())
+        self._offer(call, at, dialed_number="100")
+        if self._arrivals:
+            self._schedule_arrival(at)
+
+    def _next_call_id(self) -> CallId:
+        return CallId(f"sim-{next(self._numbers):06d}")
+
+    def _offer(self, call: SimCall, at: float, *, dialed_number: str = "") -> None:
+        self._calls[call.call_id] = call
         self.offered += 1
         self._emit(
             CallOffered(
                 at=at,
-                call_id=call_id,
-                caller_number=profile.number,
-                dialed_number="100",
+                call_id=call.call_id,
+                caller_number=call.profile.number,
+                dialed_number=dialed_number,
             )
         )
-        if self._arrivals:
-            self._schedule_arrival(at)
 
     def _ring(
         self, call: SimCall, agent: AgentId, now: float, ring_timeout: float
@@ -335,15 +333,9 @@ class SimulatedPbx:
     def _originate(self, command: cmd.OriginateCallback, now: float) -> None:
         call_id = command.call_id
         answered = self._traffic.callback_answered()
-        profile = CallerProfile(
-            number=command.number,
-            patience=3600.0,
-            hangs_up_during_talk=False,
-            wants_callback=False,
-        )
         call = SimCall(
             call_id=call_id,
-            profile=profile,
+            profile=_patient_caller(command.number),
             state=LegState.RINGING,
             agent=command.agent_id,
             patience_started=True,
@@ -366,3 +358,13 @@ class SimulatedPbx:
                 self._calls.pop(call_id, None)
 
         self._timeline.schedule(now + 8.0, result, key=("agent", call_id))
+
+
+def _patient_caller(number: str) -> CallerProfile:
+    """Return a caller who stays until hung up (a given caller, a called-back one)."""
+    return CallerProfile(
+        number=number,
+        patience=3600.0,
+        hangs_up_during_talk=False,
+        wants_callback=False,
+    )
