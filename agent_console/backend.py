@@ -19,13 +19,18 @@ import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import aiomqtt
+from aiomqtt.exceptions import MqttConnectError
 
 from callcenter.mqtt import topics
 
 logger = logging.getLogger(__name__)
+
+_REFUSED_LOGIN: Final = frozenset({4, 5, 134, 135})
+"""CONNACK codes of a refused login: MQTT 3.1.1 4/5 and MQTT 5 0x86/0x87 (bad user
+name or password, not authorised); paho reports the 3.1.1 ones as the MQTT 5 ones."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,9 +245,12 @@ class MqttBackend:
         self._queue.put_nowait(None)
 
     async def _run(self) -> None:
-        delay = self._retry[0]
+        delay, logged = self._retry[0], ""
         while True:
             reason = await self._session()
+            if reason != logged:  # once per cause, not once per retry
+                logger.warning("link to the CTI server down: %s", reason)
+                logged = reason
             self._queue.put_nowait(LinkDown(reason=reason))
             await asyncio.sleep(delay)
             delay = min(self._retry[1], delay * 2)
@@ -273,8 +281,17 @@ class MqttBackend:
                 finally:
                     self._client = None
         except* aiomqtt.MqttError as failures:
-            reason = str(failures.exceptions[0]) or "connection lost"
+            reason = self._explain(failures.exceptions[0])
         return reason
+
+    def _explain(self, error: BaseException) -> str:
+        """Say why the session ended; a refused login names the MQTT user."""
+        rc: object = getattr(error, "rc", None)
+        code: object = getattr(rc, "value", rc)  # paho's ReasonCode or an int
+        if isinstance(error, MqttConnectError) and code in _REFUSED_LOGIN:
+            user = self._address.username or "(anonymous)"
+            return f"the broker refused MQTT user {user!r}: wrong user name or password"
+        return str(error) or "connection lost"
 
     def _drain_stale(self) -> None:
         while not self._outgoing.empty():
