@@ -122,7 +122,17 @@ def build_switchboard(
         flows=flows,
         main_flow=settings.ivr.main_flow,
         hours=business_hours(settings),
+        pins=agent_pins(settings),
     )
+
+
+def agent_pins(settings: Settings) -> dict[AgentId, str]:
+    """Return the PIN of every agent who has one (agent -> PIN)."""
+    return {
+        AgentId(a.id): a.pin.get_secret_value()
+        for a in settings.agents
+        if a.pin is not None
+    }
 
 
 @dataclass(slots=True)

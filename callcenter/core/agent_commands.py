@@ -1,8 +1,10 @@
 """Commands from agents' consoles, checked and turned into ACD inputs and PBX commands.
 
-Handler -> rules -> action: the handler parses and authorises (PIN), the ACD enforces
-the state rules (an ``AcdError`` becomes a rejected reply with a stable code), and the
-PBX carries out call control. Every command gets exactly one ``AgentReply``.
+Handler -> rules -> action: the handler parses and authorises (the PIN of a login,
+with its lockout: ``callcenter.core.agent_pins``), the ACD enforces the state rules
+(an ``AcdError`` or a refused login becomes a rejected reply with a stable code), and
+the PBX carries out call control. Every command gets exactly one ``AgentReply``.
+Supervisors' commands (``supervise``) act on an agent without the agent's PIN.
 """
 
 from collections.abc import Callable, Mapping
@@ -11,6 +13,7 @@ from acd import inputs as acd_in
 from acd.engine import AcdEngine
 from acd.errors import AcdError
 from callcenter.core import call_control
+from callcenter.core.agent_pins import AgentPins, LoginRefusedError
 from callcenter.core.messages import (
     AgentCommand,
     AgentReply,
@@ -39,7 +42,7 @@ class AgentCommandHandler:
     ) -> None:
         """Serve agents of ``acd``; agents with a PIN must give it to log in."""
         self._acd = acd
-        self._pins = dict(pins or {})
+        self._pins = AgentPins(pins or {})
         self._calls = call_control.CallControl(acd)
 
     def handle(self, command: AgentCommand, now: float, out: list[object]) -> None:
@@ -47,7 +50,7 @@ class AgentCommandHandler:
         agent = command.agent_id
         try:
             code = self._dispatch(command, now, out)
-        except AcdError as exc:
+        except (AcdError, LoginRefusedError) as exc:
             out.append(
                 self._reply(
                     command,
@@ -71,9 +74,7 @@ class AgentCommandHandler:
     def _dispatch(self, command: AgentCommand, now: float, out: list[object]) -> str:
         agent, name, args = command.agent_id, command.command, command.args
         if name == "login":
-            pin = self._pins.get(agent)
-            if pin is not None and args.get("pin") != pin:
-                return "bad_pin"
+            self._pins.check(agent, args.get("pin"), now)
             logged_out = self._acd.agent_state(agent) is AgentState.LOGGED_OUT
             out.append(TakeOverAgent(agent_id=agent, manual=True))
             if logged_out:  # else the simulation was playing them: a take-over
@@ -174,7 +175,6 @@ def _supervisor_input(command: SupervisorCommand) -> object | None:
 
 
 _MESSAGES = {
-    "bad_pin": "wrong PIN",
     "no_call": "no call to act on",
     "bad_target": "no such transfer target",
     "no_consultation": "no consultation to complete",

@@ -106,6 +106,7 @@ class Switchboard:
         flows: Mapping[str, Flow] | FlowSource,
         main_flow: str,
         hours: BusinessHours | None = None,
+        pins: Mapping[AgentId, str] | None = None,
     ) -> None:
         """Serve calls with the flow ``main_flow`` in front of ``acd``.
 
@@ -117,6 +118,7 @@ class Switchboard:
             main_flow: the flow that answers calls.
             hours: the opening calendar behind the ``business_hours`` and
                 ``holiday`` variables; None is always open.
+            pins: agent -> PIN, checked at every login (``core.agent_pins``).
         """
         source = _FixedFlows(flows) if isinstance(flows, Mapping) else flows
         if main_flow not in source.flows:
@@ -129,7 +131,7 @@ class Switchboard:
         self._main_flow = main_flow
         self._calls: dict[CallId, CallRecord] = {}
         self._timers: list[tuple[float, CallId]] = []
-        self._agents = AgentCommandHandler(acd)
+        self._agents = AgentCommandHandler(acd, pins=pins)
         self.completed = 0
 
     # --- public API ------------------------------------------------------------------

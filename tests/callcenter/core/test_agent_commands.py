@@ -25,12 +25,12 @@ def engine() -> AcdEngine:
     )
 
 
-def login(acd: AcdEngine, **kwargs: object) -> list[object]:
+def login(acd: AcdEngine, pin: str | None = None, **kwargs: object) -> list[object]:
     out: list[object] = []
     handler = AgentCommandHandler(acd, **kwargs)  # type: ignore[arg-type]
-    handler.handle(
-        AgentCommand(agent_id=AGENT, command="login", request_id="r1"), 1.0, out
-    )
+    args = {} if pin is None else {"pin": pin}
+    command = AgentCommand(agent_id=AGENT, command="login", args=args, request_id="r1")
+    handler.handle(command, 1.0, out)
     return out
 
 
@@ -54,7 +54,7 @@ def test_login_of_an_agent_the_simulation_plays_is_a_take_over_not_an_error() ->
 
 
 def test_a_wrong_pin_is_refused_without_taking_over() -> None:
-    out = login(engine(), pins={AGENT: "4321"})
+    out = login(engine(), "1234", pins={AGENT: "4321"})
     assert not any(isinstance(o, TakeOverAgent) for o in out)
     (reply,) = [o for o in out if isinstance(o, AgentReply)]
     assert (reply.ok, reply.code) == (False, "bad_pin")
