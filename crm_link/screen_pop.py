@@ -150,6 +150,15 @@ def _customers(
     return found
 
 
+def _first_shown(ranked: sa.Subquery) -> sa.Select[Any]:
+    """Return each customer's rows ranked within ``shown``, customer by customer."""
+    return (
+        sa.select(ranked)
+        .where(ranked.c.rank <= sa.bindparam("shown", type_=sa.Integer))
+        .order_by(ranked.c.customer_id, ranked.c.rank)
+    )
+
+
 def _complaints_statement() -> sa.Select[Any]:
     closed_last = sa.case((Complaint.state == ComplaintState.CLOSED, 1), else_=0)
     urgent_first = sa.case(
@@ -173,11 +182,7 @@ def _complaints_statement() -> sa.Select[Any]:
         .where(Complaint.customer_id.in_(_matched_ids().scalar_subquery()))
         .subquery()
     )  # fmt: skip
-    return (
-        sa.select(inner)
-        .where(inner.c.rank <= sa.bindparam("shown", type_=sa.Integer))
-        .order_by(inner.c.customer_id, inner.c.rank)
-    )
+    return _first_shown(inner)
 
 
 _COMPLAINTS = _complaints_statement()
@@ -263,11 +268,7 @@ def _history_statement() -> sa.Select[Any]:
         )
         .subquery()
     )  # fmt: skip
-    return (
-        sa.select(inner)
-        .where(inner.c.rank <= sa.bindparam("shown", type_=sa.Integer))
-        .order_by(inner.c.customer_id, inner.c.rank)
-    )
+    return _first_shown(inner)
 
 
 _HISTORY = _history_statement()
