@@ -4,13 +4,17 @@ The MQTT bridge hands each request from ``agents/{id}/commands`` to ``handle`` (
 ``CommandHandler``); the broker's ACL guarantees that ``agent_id`` is the sender.
 
 * state and call control (``login``, ``ready``, ``pause``, ``answer``, ``hold``,
-  ``transfer`` ...) go to the runtime as ``AgentCommand``;
+  ``transfer`` ...) go to the runtime as ``AgentCommand``; the core checks the
+  login's PIN (``callcenter.core.agent_pins``), not this adapter;
 * ``status`` answers a (re)connecting console: agent state, current call with its
   screen-pop record, queues with waiting calls and longest wait, and the code lists
   (pause reasons, dispositions, complaint categories and deadlines);
 * CRM commands (``customer.create``, ``complaint.open|advance|get``,
   ``wrapup.save``) go to the ``CrmService``. A wrap-up saved while the caller is
   still in the survey is kept and written once the call's record exists.
+
+Every failed reply has one shape: ``{"ok": false, "code": <stable code>, "error":
+<the same code>, "message": <for people>}`` (``error`` for consoles that read it).
 """
 
 import asyncio
@@ -65,11 +69,6 @@ class ConsoleApi:
         """Serve the agents of ``center``; without ``crm`` CRM commands fail."""
         self._center = center
         self._crm = crm
-        self._pins = {
-            AgentId(a.id): a.pin.get_secret_value()
-            for a in center.settings.agents
-            if a.pin is not None
-        }
         self._names = {AgentId(a.id): a.name for a in center.settings.agents}
         self._wrap_up = {q.name: q.wrap_up for q in center.settings.queues}
         self._lists = {
@@ -129,10 +128,6 @@ class ConsoleApi:
         self, agent_id: AgentId, name: str, args: Mapping[str, Any]
     ) -> Reply:
         text = {str(k): str(v) for k, v in args.items()}
-        if name == "login" and self._pins.get(agent_id, text.get("pin")) != text.get(
-            "pin"
-        ):
-            return _fail("bad_pin", "wrong PIN")
         self._requests += 1
         command = AgentCommand(
             agent_id=agent_id, command=name, args=text, request_id=f"c{self._requests}"
@@ -143,8 +138,9 @@ class ConsoleApi:
                 "consulting" if text.get("mode") == "consult" else "ended"
             )
             self.desks.set_call_state(agent_id, CallId(text.get("call_id", "")), state)
-        result = {"ok": reply.ok, "code": reply.code, "message": reply.message}
-        return result | ({} if reply.ok else {"error": reply.code})
+        if not reply.ok:
+            return _fail(reply.code, reply.message or reply.code)
+        return {"ok": True, "code": reply.code, "message": reply.message}
 
     # --- status -----------------------------------------------------------------------
 
@@ -318,7 +314,7 @@ def _queue_json(stats: ev.QueueStatsUpdated) -> dict[str, Any]:
 
 
 def _fail(code: str, message: str) -> Reply:
-    return {"ok": False, "error": code, "message": message}
+    return {"ok": False, "code": code, "error": code, "message": message}
 
 
 def _code(exc: Exception) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from callcenter.console_api import ConsoleApi
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId
 from tests.agent_console.harness import (
@@ -47,14 +48,61 @@ async def logged_in(cti: Cti) -> None:
     assert (await ask(cti, "ready"))["ok"]
 
 
+def refusal(code: str, message: str) -> dict[str, Any]:
+    """Every failed reply: a stable ``code`` (also as ``error``) and a message."""
+    return {"ok": False, "code": code, "error": code, "message": message}
+
+
 async def test_login_needs_the_pin(cti: Cti) -> None:
     refused = await ask(cti, "login", pin="0000")
-    assert refused == {"ok": False, "error": "bad_pin", "message": "wrong PIN"}
+    assert refused == refusal("bad_pin", "wrong PIN")
     await logged_in(cti)
     status = await ask(cti, "status")
     assert status["agent"]["state"] == "available"
     assert [q["name"] for q in status["queues"]] == ["reservations", "complaints"]
     assert "lunch" in status["pause_reasons"]
+
+
+async def test_the_login_is_locked_after_five_wrong_pins(cti: Cti) -> None:
+    for _ in range(4):
+        assert await ask(cti, "login", pin="0000") == refusal("bad_pin", "wrong PIN")
+    assert await ask(cti, "login", pin="0000") == refusal(
+        "locked", "wrong PIN 5 times in a row: login locked for 60 s"
+    )
+    assert await ask(cti, "login", pin="1234") == refusal(
+        "locked", "too many wrong PINs: login locked, try again in 60 s"
+    )
+    await cti.advance(60)
+    await logged_in(cti)
+
+
+async def test_only_an_agent_with_a_pin_needs_one(cti: Cti) -> None:
+    assert await ask(cti, "login") == refusal(
+        "pin_required", "this agent logs in with a PIN"
+    )
+    assert (await ask(cti, "login", agent="1002"))["ok"]  # Bo has no PIN
+
+
+async def test_every_refusal_has_the_same_shape(cti: Cti) -> None:
+    bare = ConsoleApi(cti.center)  # no CRM connected
+    try:
+        no_crm = await bare.handle(ANNA, {"command": "complaint.get", "args": {}})
+    finally:
+        bare.close()
+    await logged_in(cti)
+    replies = {
+        "unknown_agent": await ask(cti, "status", agent="9999"),
+        "bad_request": await cti.api.handle(ANNA, {"command": "ready", "args": [1]}),
+        "unknown_command": await ask(cti, "dance"),
+        "crm_unavailable": no_crm,
+        "not_found": await ask(cti, "complaint.get", complaint_id=999_999),
+        "bad_disposition": await ask(cti, "wrapup.save", disposition="nonsense"),
+        "no_call": await ask(cti, "hold", call_id="x"),  # refused by the core
+        "illegal-transition": await ask(cti, "ready", agent="1003"),  # by the ACD
+    }
+    for code, reply in replies.items():
+        assert reply["message"], code
+        assert reply == refusal(code, reply["message"])
 
 
 async def test_status_carries_the_ringing_call_with_its_screen_pop(cti: Cti) -> None:
