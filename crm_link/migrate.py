@@ -38,20 +38,19 @@ def alembic_config(url: str = "") -> Config:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (default: the latest)."""
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_run, "upgrade", revision)
-    finally:
-        await engine.dispose()
+    await _migrate(url, "upgrade", revision)
 
 
 async def downgrade(url: str, revision: str) -> None:
     """Take the database at ``url`` back to ``revision`` (``base``: empty)."""
+    await _migrate(url, "downgrade", revision)
+
+
+async def _migrate(url: str, verb: str, revision: str) -> None:
     engine = make_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_run, "downgrade", revision)
+            await connection.run_sync(_run, verb, revision)
     finally:
         await engine.dispose()
 
