@@ -76,12 +76,17 @@ def reply(request: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
 def error_reply(
     code: str, message: str, *, request_id: object = None, command: object = None
 ) -> dict[str, Any]:
-    """Return a failed reply with a stable ``error`` code."""
+    """Return a failed reply: a stable ``code`` (also as ``error``) and a message.
+
+    The same shape as the console API's refusals, so a console reads every failure
+    the same way, whether the bridge or the handler refused.
+    """
     return {
         "v": COMMAND_VERSION,
         "request_id": request_id,
         "command": command,
         "ok": False,
+        "code": code,
         "error": code,
         "message": message,
     }

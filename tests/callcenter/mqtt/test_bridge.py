@@ -174,6 +174,10 @@ async def test_commands_are_answered_on_the_agents_reply_topic(
     assert (replies[2]["request_id"], replies[2]["error"]) == ("r3", "timeout")
     assert (replies[3]["request_id"], replies[3]["error"]) == ("r4", "bad_request")
     assert (replies[4]["request_id"], replies[4]["error"]) == (None, "bad_request")
+    for refused in replies[1:]:  # the console API's shape: ok, code = error, message
+        assert refused["ok"] is False
+        assert refused["code"] == refused["error"]
+        assert refused["message"]
     assert "handler bug" in caplog.text
     assert bridge.stats().commands == 5
 
