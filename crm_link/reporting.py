@@ -9,7 +9,7 @@ tested against hand-made facts and recomputed independently.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Self
+from typing import Self, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -22,6 +22,8 @@ from crm_link.models import (
     Interaction,
     SurveyResponse,
 )
+
+_Ts = TypeVarTuple("_Ts")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +99,11 @@ class ReportingReader:
         if self._engine is not None:
             await self._engine.dispose()
 
+    async def _all(self, query: sa.Select[*_Ts]) -> Sequence[sa.Row[*_Ts]]:
+        """Run ``query`` in a short read-only session of its own; return every row."""
+        async with self._sessions() as session:
+            return (await session.execute(query)).all()
+
     async def interactions(self, start: float, end: float) -> list[InteractionFact]:
         """Return the calls offered in ``[start, end)``, oldest first."""
         i = Interaction
@@ -108,8 +115,7 @@ class ReportingReader:
             .where(i.offered_at >= start, i.offered_at < end)
             .order_by(i.offered_at, i.id)
         )  # fmt: skip
-        async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+        rows = await self._all(query)
         return [
             InteractionFact(
                 call_id=r.call_id, queue=r.queue, agent_id=r.agent_id,
@@ -133,8 +139,7 @@ class ReportingReader:
             query = query.where(c.state != ComplaintState.CLOSED)
         else:
             query = query.where(c.opened_at >= start, c.opened_at < end)
-        async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+        rows = await self._all(query)
         return [
             ComplaintFact(
                 complaint_id=r.id, category=r.category, severity=str(r.severity.value),
@@ -153,8 +158,7 @@ class ReportingReader:
             .where(s.at >= start, s.at < end)
             .order_by(s.at, s.id)
         )
-        async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+        rows = await self._all(query)
         return [
             SurveyFact(
                 call_id=r.call_id, agent_id=r.agent_id, queue=r.queue,
@@ -173,8 +177,7 @@ class ReportingReader:
             .where(a.ended_at > start, a.started_at < end)
             .order_by(a.started_at, a.id)
         )
-        async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+        rows = await self._all(query)
         return [
             AgentIntervalFact(
                 agent_id=r.agent_id, state=str(r.state.value), reason=r.reason,
