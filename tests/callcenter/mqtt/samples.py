@@ -5,7 +5,7 @@ from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 
 T0 = 1_767_600_000.0
 CALL = CallId("1767600000.42")
-AGENT = AgentId("a1001")
+AGENT = AgentId("1001")
 QUEUE = QueueName("reservations")
 
 SAMPLES: tuple[ev.DomainEvent, ...] = (
@@ -33,7 +33,7 @@ SAMPLES: tuple[ev.DomainEvent, ...] = (
     ),
     ev.CallOfferedToAgent(at=T0 + 20.0, call_id=CALL, queue=QUEUE, agent_id=AGENT),
     ev.AgentRinging(at=T0 + 20.1, call_id=CALL, agent_id=AGENT),
-    ev.AgentNoAnswer(at=T0 + 35.1, call_id=CALL, agent_id=AgentId("a1002")),
+    ev.AgentNoAnswer(at=T0 + 35.1, call_id=CALL, agent_id=AgentId("1002")),
     ev.CallAnswered(at=T0 + 23.0, call_id=CALL, agent_id=AGENT),
     ev.AgentStateChanged(
         at=T0 + 23.0, agent_id=AGENT, state=ev.AgentState.ON_CALL, call_id=CALL
