@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
+from agent_console.model import complaint_rows
 from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
 from agent_console.screens.dialogs import (
     ChoiceScreen,
@@ -214,16 +215,23 @@ class ConsoleActions:
                                         now=app.now()), done)  # fmt: skip
 
     def action_view_complaint(self) -> None:
-        """Open the complaint under the cursor of the complaints table."""
+        """Open one of the caller's complaints (asking which, if there are several)."""
         app = self._app()
-        from textual.widgets import DataTable  # noqa: PLC0415
-
-        table = app.query_one("#complaints", DataTable)
-        if table.row_count == 0:
+        card = app.desk.customer()
+        rows = complaint_rows(card, app.now()) if card is not None else []
+        if not rows:
             app.notify("No complaint to open", severity="warning")
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.open_complaint(str(key))
+        if len(rows) == 1:
+            self.open_complaint(rows[0][0])
+            return
+
+        def done(complaint_id: str | None) -> None:
+            if complaint_id is not None:
+                self.open_complaint(complaint_id)
+
+        choices = [(r[0], f"#{r[0]}  {r[1]} · {r[2]} · {r[5]}") for r in rows]
+        app.push_screen(ChoiceScreen("Open which complaint?", choices), done)
 
     def open_complaint(self, complaint_id: str) -> None:
         """Fetch one complaint and show it."""

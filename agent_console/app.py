@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer
+from textual.widgets import Button, Footer
 
 from agent_console import actions
 from agent_console.backend import ConsoleBackend, LinkDown, LinkUp, Reply, ServerEvent
@@ -248,10 +248,6 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         if action in {"hold", "resume"}:
             action = "hold"
         self.run_worker(self.run_action(action), exclusive=False)
-
-    @on(DataTable.RowSelected, "#complaints")
-    def _complaint_row(self, event: DataTable.RowSelected) -> None:
-        self.open_complaint(str(event.row_key.value))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Offer every key's action in the command palette, by name."""

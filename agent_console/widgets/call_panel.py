@@ -30,7 +30,9 @@ class CallPanel(Vertical):
         """Paint the call of ``desk``; enable only the possible actions.
 
         Buttons are restyled only when the possible actions change (a ``disabled``
-        change recomputes the button's CSS), not on every event or clock tick.
+        change recomputes the button's CSS), not on every event or clock tick. All
+        of them are always there, enabled or not: showing or hiding one would move
+        the others, and a layout of the screen would delay the screen pop.
         """
         call = desk.call
         line = self.query_one("#call-line", Static)
@@ -49,6 +51,4 @@ class CallPanel(Vertical):
             return
         self._possible = possible
         for action, _ in BUTTONS:
-            button = self.query_one(f"#btn-{action}", Button)
-            button.disabled = action not in possible
-            button.display = action in possible or action in {"answer", "hangup"}
+            self.query_one(f"#btn-{action}", Button).disabled = action not in possible

@@ -1,11 +1,17 @@
-"""The screen pop: customer card, alerts, complaints, last calls, satisfaction."""
+"""The screen pop: customer card, alerts, complaints, last calls, satisfaction.
 
-from collections.abc import Iterable, Sequence
+Every part has a height that does not depend on what it shows (fixed lines, or a
+share of the panel), so painting a pop repaints these widgets and nothing else:
+no layout of the screen, which used to be half the pop's frame.
+"""
+
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.markup import escape
+from textual.widgets import Static
 
 from agent_console.model import (
     DeskState,
@@ -14,48 +20,27 @@ from agent_console.model import (
     interaction_rows,
 )
 from agent_console.widgets.paint import set_text
+from agent_console.widgets.text_table import text_table
 
 TIER_BADGES = {"vip": "★ VIP", "key": "◆ KEY", "ordinary": "ordinary"}
+COMPLAINT_HEADERS = ("#", "Severity", "Status", "Deadline", "Age", "Category")
+INTERACTION_HEADERS = ("When", "Queue", "Outcome", "Disposition", "CSAT")
+DEADLINE = COMPLAINT_HEADERS.index("Deadline")
 
 
-class CardTable(DataTable[str]):
-    """A table of the card, measured the moment it is filled.
-
-    ``DataTable`` measures new rows on its next idle and only then asks for the
-    layout that gives it its height; a frame painted in between shows the card
-    without its rows, and the next frame comes a sixtieth of a second later or
-    more. Filling measures at once, so the pop's first frame has the whole table.
-    """
-
-    def fill(self, rows: Iterable[Sequence[str]], *, keyed: bool = False) -> None:
-        """Show ``rows`` instead of the current ones (keyed by their first cell)."""
-        if self.row_count:
-            self.clear()
-        for row in rows:
-            self.add_row(*row, key=row[0] if keyed else None)
-        if self._new_rows or self._require_update_dimensions:
-            new_rows = self._new_rows.copy()
-            self._new_rows.clear()
-            self._require_update_dimensions = False
-            self._update_dimensions(new_rows)
-
-
-class CustomerPanel(VerticalScroll):
+class CustomerPanel(Vertical):
     """Everything about the caller, painted the moment the phone rings."""
 
     def compose(self) -> ComposeResult:
         """Lay out card, alerts and the two tables."""
         yield Static("Waiting for a call.", id="card")
         yield Static("", id="alerts")
-        complaints = CardTable(id="complaints", cursor_type="row")
-        complaints.add_columns("#", "Severity", "Status", "Deadline", "Age", "Category")
-        yield complaints
-        interactions = CardTable(id="interactions", cursor_type="none")
-        interactions.add_columns("When", "Queue", "Outcome", "Disposition", "CSAT")
-        yield interactions
+        yield Static("", id="complaints")
+        yield Static("", id="interactions")
 
     _record: dict[str, Any] | None = None
-    _key: tuple[bool, int, int] = (False, 0, 0)
+    _key: tuple[object, ...] = ()
+    _shown: tuple[DeskState, float] | None = None
 
     def show(self, desk: DeskState, now: float) -> None:
         """Paint the caller of ``desk``'s call (or clear the panel).
@@ -65,32 +50,40 @@ class CustomerPanel(VerticalScroll):
         the ages), which keeps the ringing phone's events from delaying the pop.
         """
         record = desk.record()
-        key = (desk.call is None, desk.chosen, int(now // 60))
+        complaints = self.query_one("#complaints", Static)
+        interactions = self.query_one("#interactions", Static)
+        heights = (complaints.content_size.height, interactions.content_size.height)
+        key = (desk.call is None, desk.chosen, int(now // 60), heights)
         if record is self._record and key == self._key:
             return
-        self._record, self._key = record, key
+        self._record, self._key, self._shown = record, key, (desk, now)
         card = desk.customer()
         set_text(self.query_one("#card", Static), _card_text(desk, record, card))
         warnings = alerts(record, card) if record else []
         alert = self.query_one("#alerts", Static)
         set_text(alert, "  ".join(f"⚠ {w}" for w in warnings))
-        if alert.display != bool(warnings):
-            alert.display = bool(warnings)
-        complaints = self.query_one("#complaints", CardTable)
-        interactions = self.query_one("#interactions", CardTable)
+        alert.set_class(bool(warnings), "alerting")
         if card is None:
-            complaints.fill([])
-            interactions.fill([])
+            set_text(complaints, "")
+            set_text(interactions, "")
             return
-        complaints.fill((_overdue_in_red(row) for row in complaint_rows(card, now)),
-                        keyed=True)  # fmt: skip
-        interactions.fill(interaction_rows(card, now))
+        rows = complaint_rows(card, now)
+        set_text(complaints, text_table(COMPLAINT_HEADERS, rows, limit=heights[0],
+                 more=" (v to pick one)", style=_overdue_in_red))  # fmt: skip
+        rows = interaction_rows(card, now)
+        set_text(interactions, text_table(INTERACTION_HEADERS, rows, limit=heights[1]))
+
+    def on_resize(self, _event: Resize) -> None:
+        """Fit the tables to their new height (more rows, or fewer)."""
+        if self._shown is not None:
+            self._key = ()
+            self.show(*self._shown)
 
 
-def _overdue_in_red(row: tuple[str, ...]) -> tuple[str, ...]:
-    if row[3].startswith("OVERDUE"):
-        return (*row[:3], f"[b red]{row[3]}[/]", *row[4:])
-    return row
+def _overdue_in_red(column: int, cell: str) -> str:
+    if column == DEADLINE and cell.startswith("OVERDUE"):
+        return f"[b red]{cell}[/]"
+    return cell
 
 
 def _card_text(
@@ -102,24 +95,24 @@ def _card_text(
         )
     if card is None:
         return (
-            f"[b]Unknown caller[/] {record.get('number', '')}\n"
+            f"[b]Unknown caller[/] {escape(str(record.get('number', '')))}\n"
             "Press [b]n[/] to create a customer from the number."
         )
     manager = card.get("account_manager_name") or card.get("account_manager") or "-"
     badge = TIER_BADGES.get(card["tier"], card["tier"])
+    name = f"[b]{escape(card['name'])}[/]"
+    stages = f"loyalty {card['loyalty_stage']} · lifecycle {card['lifecycle_stage']}"
     lines = [
-        f"[b]{card['name']}[/]  [reverse] {badge} [/]  #{card['customer_id']}",
-        (
-            f"loyalty {card['loyalty_stage']} · lifecycle {card['lifecycle_stage']}"
-            f" · language {card['language']} · manager {manager}"
-        ),
-        (
+        f"{name}  [reverse] {escape(badge)} [/]  #{card['customer_id']}",
+        escape(stages),
+        escape(f"language {card['language']} · manager {manager}"),
+        escape(
             f"satisfaction {card.get('satisfaction_trend', 'unknown')} · calls 24h "
             f"{card.get('calls_last_24h', 0)} / 7d {card.get('calls_last_7d', 0)}"
         ),
     ]
     if card.get("notes"):
-        lines.append(f"notes: {card['notes']}")
+        lines.append(escape(f"notes: {card['notes']}"))
     shared = len(desk.matches())
     if shared > 1:
         lines.append(

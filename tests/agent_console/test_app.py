@@ -6,11 +6,12 @@ from typing import Any, TypeAlias
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from agent_console.app import AgentConsoleApp
 from agent_console.backend import InProcessBackend
 from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
+from agent_console.screens.dialogs import ChoiceScreen
 from agent_console.widgets.status_bar import LinkBanner
 from callcenter.domain.ids import AgentId
 from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti
@@ -129,7 +130,46 @@ async def test_urgent_complaint_alert_and_complaints_table(
         await cti.ring(URGENT)
         await until(pilot, lambda: "李强" in text(app, "#card"))
         assert "URGENT COMPLAINT" in text(app, "#alerts")
-        assert app.query_one("#complaints", DataTable).row_count >= 1
+        complaints = text(app, "#complaints").splitlines()
+        assert complaints[0].split() == [
+            "#",
+            "Severity",
+            "Status",
+            "Deadline",
+            "Age",
+            "Category",
+        ]
+        assert complaints[1].split()[1:3] == ["urgent", "analysing"]
+        await pilot.press("v")  # the only complaint: opened at once
+        await until(pilot, lambda: isinstance(app.screen, ComplaintDetailScreen))
+        assert f"#{complaints[1].split()[0]}" in str(
+            app.screen.query_one("Label").render()
+        )
+
+
+async def test_several_complaints_the_agent_picks_which_to_open(
+    console: Console, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(URGENT)
+        await until(pilot, lambda: "李强" in text(app, "#card"))
+        card = shown_customer(app)
+        first = card["complaints"][0]
+        card["complaints"].append({**first, "complaint_id": 9999, "state": "closed"})
+        sent: list[tuple[str, dict[str, Any] | None]] = []
+
+        def send(command: str, args: dict[str, Any] | None = None, **_: Any) -> bool:
+            sent.append((command, args))
+            return True
+
+        app.send = send  # type: ignore[method-assign]
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+        assert sent == [("complaint.get", {"complaint_id": 9999})]
 
 
 async def test_unknown_caller_becomes_a_customer_with_one_key(
