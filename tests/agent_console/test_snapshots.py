@@ -3,10 +3,12 @@
 Each app replays a ``status`` recorded from the real call center (virtual time,
 seeded CRM), so the pictures change only when the console's look does. Update
 them with ``pytest tests/agent_console/test_snapshots.py --snapshot-update`` and
-look at every changed SVG before committing it.
+look at every changed SVG before committing it; the README's ``docs/console.svg``
+is the 80x24 ringing one, copied.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +81,11 @@ def test_complaint_form(
 @SIZES
 def test_help(snap_compare: Compare, desks: Desks, size: tuple[int, int]) -> None:
     assert shot(snap_compare, desks, "available", size, "question_mark")
+
+
+def test_the_readme_shows_the_current_ringing_screen_at_80x24() -> None:
+    """``docs/console.svg`` is a copy of the 80x24 ringing snapshot: update both."""
+    snapshots = Path(__file__).parent / "__snapshots__" / "test_snapshots"
+    ringing = "test_ringing_with_the_screen_pop_of_a_caller_with_an_urgent_complaint"
+    shown = Path(__file__).parents[2] / "docs" / "console.svg"
+    assert shown.read_bytes() == (snapshots / f"{ringing}[80x24].svg").read_bytes()
