@@ -47,6 +47,9 @@ class ConsoleActions:
         """Ask for the PIN and log in."""
         app = self._app()
 
+        if isinstance(app.screen, LoginScreen):
+            return
+
         def done(pin: str | None) -> None:
             if pin is not None:
                 self._state("login", {"pin": pin})

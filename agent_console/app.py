@@ -69,6 +69,7 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         self.backend = backend
         self.desk = DeskState(agent_id=backend.agent_id)
         self._pin = pin
+        self._started = False
         self._clock = clock
         self._skew = 0.0
         self._pending: dict[str, Then | None] = {}
@@ -118,10 +119,13 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
             case LinkUp():
                 self.query_one(LinkBanner).link(up=True)
                 self.send("status")
-                # Starting the console for an agent logs them in, taking the agent
-                # over from the simulation if it was playing them.
-                args = {} if self._pin is None else {"pin": self._pin}
-                self.send("login", args, then=self._after_state)
+                if not self._started:
+                    # Starting the console for an agent logs them in, taking the
+                    # agent over from the simulation if it was playing them. A
+                    # reconnect only resyncs: an agent who logged out stays out.
+                    self._started = True
+                    args = {} if self._pin is None else {"pin": self._pin}
+                    self.send("login", args, then=self._after_state)
             case LinkDown(reason=reason):
                 self.query_one(LinkBanner).link(up=False, reason=reason)
             case ServerEvent(payload=payload):
@@ -142,6 +146,9 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         then = self._pending.pop(reply.request_id, None)
         body = reply.body
         if not body.get("ok", True):
+            if reply.command == "login" and body.get("code") == "pin_required":
+                self.action_login()  # started without --pin: ask for it
+                return
             message = body.get("message") or body.get("error", "failed")
             self.notify(f"{reply.command}: {message}", severity="error")
             return

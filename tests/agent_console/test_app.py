@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Select, Static
 from agent_console.app import AgentConsoleApp
 from agent_console.backend import InProcessBackend
 from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
-from agent_console.screens.dialogs import ChoiceScreen
+from agent_console.screens.dialogs import ChoiceScreen, LoginScreen
 from agent_console.widgets.status_bar import LinkBanner
 from callcenter.domain.ids import AgentId
 from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti
@@ -65,8 +65,9 @@ def shown_customer(app: AgentConsoleApp) -> dict[str, Any]:
 
 
 async def log_in(pilot: Pilot[Any], app: AgentConsoleApp) -> None:
-    await until(pilot, lambda: app.desk.name != "")
-    await pilot.press("l", *"1234", "enter")
+    """Type the PIN in the dialog a console started without ``--pin`` opens."""
+    await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+    await pilot.press(*"1234", "enter")
     await until(pilot, lambda: app.desk.state == "available")
 
 
@@ -100,10 +101,29 @@ async def test_login_pause_with_a_reason_and_ready(console: Console) -> None:
 async def test_wrong_pin_is_refused(console: Console) -> None:
     app, _ = console
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.desk.name != "")
-        await pilot.press("l", *"9999", "enter")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.press(*"9999", "enter")
         await pilot.pause(0.1)
         assert app.desk.state == "logged_out"
+        await pilot.press("l", *"1234", "enter")  # l asks again
+        await until(pilot, lambda: app.desk.state == "available")
+
+
+async def test_an_agent_who_logged_out_stays_out_after_a_reconnect(
+    console: Console, cti: Cti
+) -> None:
+    app, backend = console
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("o")
+        await until(pilot, lambda: app.desk.state == "logged_out")
+        backend.set_link(up=False)
+        await until(pilot, lambda: app.query_one(LinkBanner).display)
+        backend.set_link(up=True)
+        await until(pilot, lambda: not app.query_one(LinkBanner).display)
+        await pilot.pause(0.2)
+        assert app.desk.state == "logged_out"
+        assert not isinstance(app.screen, LoginScreen)
 
 
 async def test_screen_pop_of_a_known_caller_before_answering(
