@@ -16,15 +16,19 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 
+if TYPE_CHECKING:
+    from callcenter.settings import Settings
+
 TOKEN = "bench-token-0123456789"  # noqa: S105
 
 
-def settings_for(agents: int, calls_per_hour: float, data_dir: str):
+def settings_for(agents: int, calls_per_hour: float, data_dir: str) -> "Settings":
     from callcenter.settings import Settings  # noqa: PLC0415
     from callcenter.web.auth import token_digest  # noqa: PLC0415
 
