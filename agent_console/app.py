@@ -231,7 +231,13 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
     # --- painting ---------------------------------------------------------------
 
     def repaint(self) -> None:
-        """Paint every widget from the desk."""
+        """Paint every widget from the desk (not once the app is shutting down).
+
+        A clock tick or a server event can come while Textual is removing the
+        widgets at exit; painting then would raise ``NoMatches``.
+        """
+        if not self.is_running:
+            return
         now = self.now()
         self.query_one(StatusBar).show(self.desk, now)
         self.query_one(CustomerPanel).show(self.desk, now)
@@ -239,8 +245,8 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         self.query_one(QueueBoard).show(self.desk)
 
     def _tick(self) -> None:
-        if self._hold is not None:
-            return  # the pop's frame paints the clocks too
+        if self._hold is not None or not self.is_running:
+            return  # the pop's frame paints the clocks too; or we are leaving
         now = self.now()
         self.query_one(StatusBar).show(self.desk, now)
         self.query_one(CallPanel).show(self.desk, now)

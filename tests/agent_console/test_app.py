@@ -98,6 +98,16 @@ async def test_login_pause_with_a_reason_and_ready(console: Console) -> None:
         await until(pilot, lambda: app.desk.state == "logged_out")
 
 
+async def test_a_clock_tick_or_event_during_shutdown_paints_nothing(
+    console: Console,
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.desk.name != "")
+    app.repaint()  # the widgets are gone: no NoMatches, no crash at exit
+    app.apply_event({"type": "AgentStateChanged", "state": "available", "at": NOW})
+
+
 async def test_wrong_pin_is_refused(console: Console) -> None:
     app, _ = console
     async with app.run_test(size=(100, 30)) as pilot:
