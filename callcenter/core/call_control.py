@@ -65,13 +65,15 @@ class CallControl:
         if not call_id:
             return "no_call"
         if name == "answer":
+            if not self._in(agent, call_id, now, AgentState.RINGING):
+                return "no_call"
             out.append(cmd.AnswerForAgent(call_id=call_id, agent_id=agent))
             return "ok"
         if name == "hangup":
             self._consulting.pop(call_id, None)
             out.append(cmd.HangUpAgent(call_id=call_id, agent_id=agent))
             return "ok"
-        if not self._talking(agent, call_id, now):
+        if not self._in(agent, call_id, now, AgentState.ON_CALL):
             return "no_call"
         return self._on_call(agent, call_id, name, args, now, out)
 
@@ -112,12 +114,15 @@ class CallControl:
                 return self._transfer(agent, call_id, pending, now, out)
         return "ok"
 
-    def _talking(self, agent: AgentId, call_id: CallId, now: float) -> bool:
+    def _in(
+        self, agent: AgentId, call_id: CallId, now: float, state: AgentState
+    ) -> bool:
+        """Tell whether ``agent`` is in ``state`` on ``call_id`` (not another call)."""
         try:
             view = self._acd.agent_view(agent, now)
         except AcdError:
             return False
-        return view.state is AgentState.ON_CALL and view.call_id == call_id
+        return view.state is state and view.call_id == call_id
 
     def _transfer(
         self,

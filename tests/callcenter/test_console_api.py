@@ -131,6 +131,18 @@ async def test_answer_hold_resume_and_hang_up(cti: Cti) -> None:
     assert (await ask(cti, "status"))["agent"]["state"] == "wrap_up"
 
 
+async def test_only_the_call_ringing_the_agent_can_be_answered(cti: Cti) -> None:
+    await logged_in(cti)
+    assert (await ask(cti, "answer", call_id="made-up"))["code"] == "no_call"
+    call_id = await cti.ring(URGENT)
+    assert (await ask(cti, "answer", call_id=call_id, agent="1002"))[
+        "code"
+    ] == "no_call"
+    assert (await ask(cti, "answer", call_id=call_id))["ok"]
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    assert (await ask(cti, "answer", call_id=call_id))["code"] == "no_call"  # twice
+
+
 async def test_blind_transfer_to_a_queue_rings_the_agent_there(cti: Cti) -> None:
     await logged_in(cti)
     cti.log_in_simulated("1002")
