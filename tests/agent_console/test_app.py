@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeAlias
 
 import pytest
+import sqlalchemy as sa
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, Static
 
@@ -12,8 +13,10 @@ from agent_console.app import AgentConsoleApp
 from agent_console.backend import InProcessBackend
 from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
 from agent_console.screens.dialogs import ChoiceScreen, LoginScreen
+from agent_console.screens.wrapup import WrapUpScreen
 from agent_console.widgets.status_bar import LinkBanner
 from callcenter.domain.ids import AgentId
+from crm_link.models import Interaction
 from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti
 
 
@@ -273,7 +276,7 @@ async def test_hang_up_then_wrap_up_is_stored(console: Console, cti: Cti) -> Non
         await until(pilot, lambda: app.desk.state == "wrap_up")
         await until(pilot, lambda: current_call(app)["state"] == "ended")
         await pilot.press("w")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, WrapUpScreen))
         await press_button(pilot, app, "save")
         await pilot.pause()
         assert "choose a disposition" in str(
@@ -283,11 +286,20 @@ async def test_hang_up_then_wrap_up_is_stored(console: Console, cti: Cti) -> Non
         app.screen.query_one("#notes", Input).value = "room changed"
         await press_button(pilot, app, "save")
         await until(pilot, lambda: app.desk.call is None)
-        crm = cti.api._crm
-        assert crm is not None
-        assert await crm.save_wrap_up(
-            call_id, disposition="resolved", notes="room changed"
-        )
+        assert await saved_wrap_up(cti, call_id) == ("resolved", "room changed")
+
+
+async def saved_wrap_up(cti: Cti, call_id: str) -> tuple[str, str]:
+    """Read the disposition and notes stored on the call's interaction."""
+    crm = cti.api._crm
+    assert crm is not None
+    async with crm._sessions() as session:
+        row = (
+            await session.execute(
+                sa.select(Interaction).where(Interaction.call_id == call_id)
+            )
+        ).scalar_one()
+    return row.disposition, row.notes or ""
 
 
 async def test_a_complaint_is_logged_and_advanced(console: Console, cti: Cti) -> None:

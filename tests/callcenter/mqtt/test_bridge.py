@@ -245,6 +245,17 @@ async def test_while_the_broker_is_down_the_outbox_is_bounded_and_secrets_stay_s
     assert secret not in repr(settings)
 
 
+class WarningSeen(logging.Handler):
+    """Sets ``seen`` at the first warning logged (however long it takes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.set()
+
+
 async def test_refused_credentials_are_reported_without_the_password(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -253,8 +264,14 @@ async def test_refused_credentials_are_reported_without_the_password(
         settings = MqttSettings(
             port=broker.port, username="agent", password=SecretStr(secret), site="t"
         )
-        async with MqttBridge(EventBus(), settings, reconnect_delay=FAST_RETRY):
-            await asyncio.sleep(0.3)
+        warned = WarningSeen()
+        logging.getLogger().addHandler(warned)
+        try:
+            async with MqttBridge(EventBus(), settings, reconnect_delay=FAST_RETRY):
+                await asyncio.wait_for(warned.seen.wait(), timeout=10)
+                await asyncio.sleep(0.3)  # retries meanwhile: still said only once
+        finally:
+            logging.getLogger().removeHandler(warned)
     (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert "unreachable" in line
     assert "authori" in line.lower()
