@@ -256,6 +256,10 @@ class AcdEngine:
         self._core.now = now
         return views.queue_report(self._core, self._queue(queue))
 
+    def agent_queues(self, agent_id: AgentId) -> list[QueueName]:
+        """Return the queues an agent serves now (cheap: for per-event bookkeeping)."""
+        return list(self._agent(agent_id).queues)
+
     def agent_state(self, agent_id: AgentId) -> AgentState:
         """Return an agent's current state."""
         return self._agent(agent_id).state

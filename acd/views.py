@@ -6,7 +6,7 @@ from acd.agent_state import BUSY
 from acd.core import Core
 from acd.ewt import DEFAULT_AHT, position_ewt
 from acd.models import AgentRecord, CallPhase, QueuedCall
-from acd.stats import Counter, WindowFigures, figures
+from acd.stats import Counter, WindowFigures, figures, service_level
 from callcenter.domain.events import AgentState, QueueStatsUpdated
 from callcenter.domain.ids import AgentId, CallId, QueueName
 
@@ -92,17 +92,17 @@ def queue_stats(core: Core, queue: QueueName) -> QueueStatsUpdated:
     """Return the live snapshot event of a queue (today's counters)."""
     windows = core.stats[queue]
     windows.advance(core.now)
-    day = figures(windows.today, core.sl_definition(queue))
+    today = windows.today  # read the few counters it needs: the runtime asks often
     counts = core.counts[queue]
     return QueueStatsUpdated(
         at=core.now,
         queue=queue,
         waiting=len(core.present[queue]),
         longest_wait=longest_wait(core, queue),
-        offered=day.offered,
-        answered=day.answered,
-        abandoned=day.abandoned,
-        service_level=day.service_level,
+        offered=int(today[Counter.OFFERED]),
+        answered=int(today[Counter.ANSWERED]),
+        abandoned=int(today[Counter.ABANDONED]),
+        service_level=service_level(today, core.sl_definition(queue)),
         agents_available=counts[AgentState.AVAILABLE],
         agents_busy=sum(counts[state] for state in BUSY),
         agents_logged_in=sum(

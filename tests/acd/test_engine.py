@@ -4,8 +4,21 @@ from typing import Any
 
 import pytest
 
-from acd.errors import DuplicateCallError, IllegalTransitionError, UnknownQueueError
-from acd.inputs import EndWrapUp, LogIn, LogOut, Pause, SetReady
+from acd.errors import (
+    DuplicateCallError,
+    IllegalTransitionError,
+    UnknownAgentError,
+    UnknownQueueError,
+)
+from acd.inputs import (
+    AddToQueue,
+    EndWrapUp,
+    LogIn,
+    LogOut,
+    Pause,
+    RemoveFromQueue,
+    SetReady,
+)
 from callcenter.domain.commands import CancelRing, ConnectToAgent
 from callcenter.domain.events import (
     AcdCallFinished,
@@ -18,7 +31,7 @@ from callcenter.domain.events import (
     CallOutcome,
     CallQueued,
 )
-from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.ids import AgentId, CallId, QueueName
 from tests.acd.harness import SALES, Harness, agent, queue
 
 
@@ -299,3 +312,34 @@ def test_position_and_estimated_wait() -> None:
     ewt = h.engine.estimated_wait(CallId("c2"), h.now)
     assert ewt == pytest.approx(180.0 * 2 / 2)  # default AHT, 2 staffed
     assert h.engine.estimated_wait(CallId("busy-0"), h.now) is None
+
+
+def test_queue_stats_give_todays_figures_of_the_queue_report() -> None:
+    h = Harness([queue(service_level_seconds=20)], [agent("a1")])
+    h.enqueue("c1")
+    h.answer("c1")
+    h.enqueue("c2")
+    h.advance(30)
+    h.hang_up("c2")  # abandoned after 30 s
+    h.enqueue("c3")
+    stats = h.engine.queue_stats(SALES, h.now)
+    today = h.engine.queue_report(SALES, h.now).today
+    assert (stats.offered, stats.answered, stats.abandoned) == (3, 1, 1)
+    assert (stats.offered, stats.answered, stats.abandoned) == (
+        today.offered,
+        today.answered,
+        today.abandoned,
+    )
+    assert stats.service_level == today.service_level == 0.5
+
+
+def test_agent_queues_follow_membership() -> None:
+    h = Harness([queue(), queue("other")], [agent("a1")])
+    a1, other = AgentId("a1"), QueueName("other")
+    assert h.engine.agent_queues(a1) == [SALES]
+    h.do(AddToQueue(agent_id=a1, queue=other, penalty=2))
+    assert h.engine.agent_queues(a1) == [SALES, other]
+    h.do(RemoveFromQueue(agent_id=a1, queue=SALES))
+    assert h.engine.agent_queues(a1) == [other]
+    with pytest.raises(UnknownAgentError):
+        h.engine.agent_queues(AgentId("nobody"))
