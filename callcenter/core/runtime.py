@@ -5,6 +5,8 @@ the answer: PBX commands to the port, domain events to the bus, requests to the 
 The loop sleeps until the earliest deadline of the PBX timeline or the switchboard;
 with a ``VirtualClock`` that sleep is a jump, so an hour of traffic takes a moment.
 External inputs (agent commands from consoles, events from a real PBX) wake it early.
+Each queue's figures go on the bus as ``QueueStatsUpdated`` when they change, at most
+once per second per queue (``callcenter.core.queue_stats_feed``).
 
 A failing request (database down, CRM error) is logged and the call carries on: the
 switchboard never waits on I/O it cannot get.
@@ -32,6 +34,7 @@ from callcenter.core.messages import (
     TakeOverAgent,
     TimerDue,
 )
+from callcenter.core.queue_stats_feed import QueueStatsFeed
 from callcenter.core.services import CallCenterServices
 from callcenter.core.switchboard import Input, Output, Switchboard
 from callcenter.domain.commands import PbxCommand
@@ -79,6 +82,7 @@ class Runtime:
         self._stopping = False
         self._on_take_over = on_take_over
         self._reply_waiters: dict[str, asyncio.Future[AgentReply]] = {}
+        self.queue_feed = QueueStatsFeed(switchboard.acd, self._publish)
         pbx.attach(self.submit)
 
     def submit(self, item: Input) -> None:
@@ -107,10 +111,12 @@ class Runtime:
         await self._drain(self.clock.now())
         for output in self.switchboard.shut_down(self.clock.now()):
             await self._carry_out(output)
+        self.queue_feed.flush(self.clock.now(), force=True)
 
     async def run(self, *, until: float | None = None) -> None:
         """Run until ``stop()`` or, when given, the instant ``until``."""
         virtual = isinstance(self.clock, VirtualClock)
+        self.queue_feed.start(self.clock.now())
         while not self._stopping:
             now = self.clock.now()
             self.pbx.fire_due(now)
@@ -118,10 +124,14 @@ class Runtime:
             if deadline is not None and deadline <= now:
                 self._inbox.append(TimerDue())
             await self._drain(now)
+            self.queue_feed.flush(now)
             if self._inbox:
                 continue
             due = _earliest(
-                self.pbx.next_due(), self.switchboard.next_deadline(), until
+                self.pbx.next_due(),
+                self.switchboard.next_deadline(),
+                self.queue_feed.next_due(),
+                until,
             )
             if until is not None and now >= until:
                 return
@@ -146,12 +156,15 @@ class Runtime:
             self.stats.inputs += 1
             if isinstance(item, DomainEvent):
                 self._publish(item)
+            else:
+                self.queue_feed.touch(item)
             outputs = self.switchboard.handle(item, now)
             for output in outputs:
                 await self._carry_out(output)
 
     def _publish(self, event: DomainEvent) -> None:
         self.stats.events_published += 1
+        self.queue_feed.touch(event)
         self.bus.publish(event)
 
     async def _carry_out(self, output: Output) -> None:
