@@ -1,6 +1,10 @@
 """The REST API: every endpoint, unauthenticated and malformed requests included."""
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
@@ -227,6 +231,47 @@ async def test_pause_unpause_and_log_out_are_audited(
     assert [a["action"] for a in audit] == ["logout", "unpause", "pause"]
     lines = (center.settings.general.data_dir / "audit.jsonl").read_text().splitlines()
     assert len(lines) == 3
+
+
+async def public_queues(
+    client: WebClient, until: Callable[[dict[str, Any]], bool] = bool
+) -> dict[str, dict[str, Any]]:
+    """Poll ``/api/stats`` until its queues part satisfies ``until`` (5 s at most)."""
+    async with asyncio.timeout(5):
+        while True:
+            body = await (await client.get("/api/stats")).json()
+            queues: dict[str, dict[str, Any]] = body["queues"]
+            if until(queues):
+                return queues
+            await asyncio.sleep(0.05)
+
+
+async def test_public_counts_show_every_queues_live_figures(
+    client: WebClient, center: CallCenter
+) -> None:
+    acd = center.switchboard.acd
+    queues = await public_queues(client)
+    assert list(queues) == acd.queue_names()
+    for name, shown in queues.items():
+        stats = acd.queue_stats(QueueName(name), center.clock.now())
+        assert shown["agents_available"] == stats.agents_available > 0
+        assert (shown["waiting"], shown["offered"]) == (stats.waiting, stats.offered)
+
+
+async def test_public_queue_figures_follow_an_agent_within_about_a_second(
+    client: WebClient, center: CallCenter
+) -> None:
+    served = center.switchboard.acd.agent_queues(AgentId("1001"))
+    before = await public_queues(client)
+    response = await client.post("/api/v1/agents/1001/pause", headers=SUP)
+    assert (await response.json())["ok"] is True
+    paused_at = time.monotonic()
+    expected = {q: before[q]["agents_available"] - 1 for q in served}
+    await public_queues(
+        client,
+        lambda queues: {q: queues[q]["agents_available"] for q in served} == expected,
+    )
+    assert time.monotonic() - paused_at < 2.0
 
 
 async def test_a_refused_action_says_why(client: WebClient) -> None:
