@@ -37,6 +37,10 @@ few milliseconds): one frame shows both, instead of a ringing frame that the
 pop's frame must then wait behind (Textual paints at most one frame per 1/60 s)."""
 
 
+RESYNC_SECONDS = 30.0
+"""How often the console asks for the whole ``status`` besides the events."""
+
+
 class AgentConsoleApp(actions.ConsoleActions, App[None]):
     """State control, screen pop, call control, wrap-up and complaints."""
 
@@ -90,7 +94,11 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start the backend worker and the clock.
+        """Start the backend worker, the clock and the resync.
+
+        Queue figures come as ``QueueStatsUpdated`` events when they change; the
+        ``status`` every ``RESYNC_SECONDS`` is a safety net, so that nothing missed
+        (a message lost with a link) stays on screen for long.
 
         Once the first frame is up, everything built so far leaves the garbage
         collector's view (``gc.freeze``): a full collection then no longer walks
@@ -98,7 +106,7 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         """
         self._pump()
         self.set_interval(1.0, self._tick)
-        self.set_interval(5.0, self._poll)
+        self.set_interval(RESYNC_SECONDS, self._poll)
         self.repaint()
         self.call_after_refresh(gc.freeze)
 
@@ -178,6 +186,10 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         elif kind == "ScreenPopReady":
             self._pop(payload, at)
             return
+        elif kind == "QueueStatsUpdated":
+            if desk.apply_queue_stats(payload):
+                self.query_one(QueueBoard).show(desk, self.now())
+            return
         elif kind in _CALL_STATES and call_id is not None:
             if desk.call is None or desk.call.get("call_id") != call_id:
                 desk.call, desk.chosen = {"call_id": call_id, "record": {}}, 0
@@ -242,7 +254,7 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         self.query_one(StatusBar).show(self.desk, now)
         self.query_one(CustomerPanel).show(self.desk, now)
         self.query_one(CallPanel).show(self.desk, now)
-        self.query_one(QueueBoard).show(self.desk)
+        self.query_one(QueueBoard).show(self.desk, now)
 
     def _tick(self) -> None:
         if self._hold is not None or not self.is_running:
@@ -250,6 +262,7 @@ class AgentConsoleApp(actions.ConsoleActions, App[None]):
         now = self.now()
         self.query_one(StatusBar).show(self.desk, now)
         self.query_one(CallPanel).show(self.desk, now)
+        self.query_one(QueueBoard).show(self.desk, now)
 
     def _poll(self) -> None:
         if self.backend.connected:

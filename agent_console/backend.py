@@ -209,6 +209,7 @@ class MqttBackend:
         self._replies = topics.agent_replies(address.site, agent_id)
         self._events = topics.agent_events(address.site, agent_id)
         self._commands = topics.agent_commands(address.site, agent_id)
+        self._queue_stats = topics.all_queue_stats(address.site)
 
     @property
     def connected(self) -> bool:
@@ -271,6 +272,7 @@ class MqttBackend:
             async with self._make_client() as client:
                 await client.subscribe(self._events, qos=0)
                 await client.subscribe(self._replies, qos=1)
+                await client.subscribe(self._queue_stats, qos=0)  # retained
                 self._client = client
                 self._drain_stale()
                 self._queue.put_nowait(LinkUp())

@@ -46,7 +46,8 @@ class DeskState:
         self.state = str(agent.get("state", self.state))
         self.reason = str(agent.get("reason", ""))
         self.since = float(agent.get("since", self.since))
-        self.queues = list(status.get("queues") or [])
+        as_of = float(status.get("now", 0.0))
+        self.queues = [{**q, "as_of": as_of} for q in status.get("queues") or []]
         call = status.get("call")
         if (call or {}).get("call_id") != (self.call or {}).get("call_id"):
             self.chosen = 0
@@ -57,6 +58,19 @@ class DeskState:
                         "deadlines", "wrap_up_seconds")
             if key in status
         }  # fmt: skip
+
+    def apply_queue_stats(self, stats: dict[str, Any]) -> bool:
+        """Take a ``QueueStatsUpdated``; return whether it is a queue of this agent."""
+        for queue in self.queues:
+            if queue.get("name") == stats.get("queue"):
+                queue.update(
+                    waiting=int(stats.get("waiting", 0)),
+                    longest_wait=float(stats.get("longest_wait", 0.0)),
+                    agents_available=int(stats.get("agents_available", 0)),
+                    as_of=float(stats.get("at", 0.0)),
+                )
+                return True
+        return False
 
     def actions(self) -> frozenset[str]:
         """Return the call actions possible now."""
@@ -86,6 +100,18 @@ class DeskState:
         table = self.lists.get("wrap_up_seconds") or {}
         queue = (self.call or {}).get("queue") or ""
         return float(table.get(queue, max(table.values(), default=0.0)))
+
+
+def longest_wait(queue: dict[str, Any], now: float) -> float:
+    """Return a queue's longest wait as of ``now``, counted on from its figures' time.
+
+    The server sends a queue's figures when they change; while callers wait, the
+    longest wait grows in between without a message.
+    """
+    longest = float(queue.get("longest_wait", 0.0))
+    if int(queue.get("waiting", 0)) > 0:
+        longest += max(0.0, now - float(queue.get("as_of", now)))
+    return longest
 
 
 def clock_text(seconds: float) -> str:

@@ -107,6 +107,11 @@ def queue_stats(site: str, queue: str) -> str:
     return f"{site_root(site)}/queues/{level(queue)}/stats"
 
 
+def all_queue_stats(site: str) -> str:
+    """Return the filter matching every queue's figures (what a console reads)."""
+    return f"{site_root(site)}/queues/+/stats"
+
+
 def supervisor_events(site: str, event_type: str = "+") -> str:
     """Return the full-feed topic of one event type (``+``: filter for all)."""
     suffix = event_type if event_type in {"+", "#"} else level(event_type)

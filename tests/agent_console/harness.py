@@ -85,7 +85,11 @@ class Cti:
         self.pbx.attach(submit_and_wake)
 
     def attach_console(self, agent_id: str, sink: EventSink) -> Callable[[], None]:
-        """Deliver the JSON of every event for ``agent_id`` to ``sink``."""
+        """Deliver the JSON of every event for ``agent_id`` to ``sink``.
+
+        As over MQTT: the agent's own events, those of its call, and the figures
+        of every queue (the console shows those of its queues).
+        """
         entry = (agent_id, sink)
         self._sinks.append(entry)
         return lambda: self._sinks.remove(entry) if entry in self._sinks else None
@@ -96,7 +100,11 @@ class Cti:
         call = getattr(event, "call_id", None)
         for agent_id, sink in tuple(self._sinks):
             desk = self.api.desks.desk(AgentId(agent_id)).call
-            if agent == agent_id or (desk is not None and call == desk.call_id):
+            if (
+                agent == agent_id
+                or (desk is not None and call == desk.call_id)
+                or isinstance(event, ev.QueueStatsUpdated)  # every console reads them
+            ):
                 sink(agent_id, to_json(event))
 
     async def drive(self) -> None:

@@ -154,6 +154,30 @@ async def test_screen_pop_of_a_known_caller_before_answering(
         assert app.query_one("#btn-hold").disabled
 
 
+async def test_queue_figures_follow_the_queue_without_asking(
+    console: Console, cti: Cti
+) -> None:
+    app, backend = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await pilot.press("p", "enter")  # not ready: the call must wait
+        await until(pilot, lambda: app.desk.state == "paused")
+        await pilot.pause(0.1)
+        asked: list[str] = []
+        send = backend.send
+
+        def counted(command: str, args: dict[str, Any] | None = None) -> str:
+            asked.append(command)
+            return send(command, args)
+
+        backend.send = counted  # type: ignore[method-assign]
+        async with cti._lock:
+            cti.sim.offer_call(VIP)
+        await cti.advance(40)  # through the IVR into the queue, and waiting there
+        await until(pilot, lambda: "reservations  1" in text(app, "QueueBoard"))
+        assert "status" not in asked  # an event brought the figures
+
+
 async def test_urgent_complaint_alert_and_complaints_table(
     console: Console, cti: Cti
 ) -> None:

@@ -24,7 +24,7 @@ from agent_console.app import AgentConsoleApp
 from agent_console.backend import BackendItem, LinkUp, MqttAddress, MqttBackend, Reply
 from callcenter.cli_console import PASSWORD_ENV, console_address
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId
+from callcenter.domain.ids import AgentId, QueueName
 from callcenter.mqtt import topics
 from callcenter.mqtt.bridge import MqttBridge
 from callcenter.mqtt.settings import MqttSettings
@@ -118,6 +118,23 @@ async def test_the_console_logs_in_as_its_agent_gets_the_pop_and_answers(
     finally:
         await backend.close()
     assert {agent for agent, _ in commands} == {"1001"}
+
+
+async def test_the_console_reads_the_figures_of_its_queues(
+    cti: Cti, broker: Mosquitto, commands: Calls
+) -> None:
+    backend = MqttBackend("1001", login_of(broker, "1001"))
+    app = AgentConsoleApp(backend, pin="1234", clock=lambda: NOW)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.desk.state == "available")
+            cti.center.bus.publish(ev.QueueStatsUpdated(  # as the runtime does
+                at=NOW, queue=QueueName("reservations"), waiting=7, longest_wait=95.0,
+                offered=9, answered=2, abandoned=0, service_level=None,
+                agents_available=0, agents_busy=1, agents_logged_in=1))  # fmt: skip
+            await until(pilot, lambda: "reservations  7" in shown(app, "QueueBoard"))
+    finally:
+        await backend.close()
 
 
 def state(cti: Cti, agent: str) -> ev.AgentState:
