@@ -162,7 +162,7 @@ async def test_queue_figures_follow_the_queue_without_asking(
         await log_in(pilot, app)
         await pilot.press("p", "enter")  # not ready: the call must wait
         await until(pilot, lambda: app.desk.state == "paused")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: not app._pending)  # every reply is in
         asked: list[str] = []
         send = backend.send
 

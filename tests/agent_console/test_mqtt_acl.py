@@ -127,7 +127,10 @@ async def test_the_console_reads_the_figures_of_its_queues(
     app = AgentConsoleApp(backend, pin="1234", clock=lambda: NOW)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
+            # Settled: logged in, no status reply still on its way to overwrite
+            # the figures below with the ACD's own.
             await until(pilot, lambda: app.desk.state == "available")
+            await until(pilot, lambda: not app._pending)
             cti.center.bus.publish(ev.QueueStatsUpdated(  # as the runtime does
                 at=NOW, queue=QueueName("reservations"), waiting=7, longest_wait=95.0,
                 offered=9, answered=2, abandoned=0, service_level=None,
