@@ -22,7 +22,6 @@ against Asterisk and in virtual time against the simulated PBX.
 
 import heapq
 from collections.abc import Iterable, Mapping
-from typing import Protocol
 
 from acd import inputs as acd_in
 from acd.calendar import BusinessHours
@@ -49,10 +48,11 @@ from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId, QueueName
 from ivr import inputs as ivr_in
 from ivr import requests as ivr_req
+from ivr.flow_source import FixedFlows, FlowSource
 from ivr.model import Flow
 from ivr.session import IvrSession
 
-__all__ = ["CallRecord", "FlowSource", "Input", "Output", "Switchboard", "skill_levels"]
+__all__ = ["CallRecord", "Input", "Output", "Switchboard", "skill_levels"]
 
 Output = cmd.PbxCommand | ev.DomainEvent | CoreRequest
 Input = ev.DomainEvent | AgentCommand | SupervisorCommand | CustomerFound | TimerDue
@@ -76,24 +76,6 @@ _TO_ACD = (
     ev.AgentLegEnded,
     ev.OriginateFinished,
 )
-
-
-class FlowSource(Protocol):
-    """Where new calls get their flows: ``ivr.registry.FlowRegistry`` or alike."""
-
-    @property
-    def flows(self) -> Mapping[str, Flow]:
-        """The flows in use now (an immutable snapshot a call may keep)."""
-        ...
-
-
-class _FixedFlows:
-    def __init__(self, flows: Mapping[str, Flow]) -> None:
-        self._flows = dict(flows)
-
-    @property
-    def flows(self) -> Mapping[str, Flow]:
-        return self._flows
 
 
 class Switchboard:
@@ -120,7 +102,7 @@ class Switchboard:
                 ``holiday`` variables; None is always open.
             pins: agent -> PIN, checked at every login (``core.agent_pins``).
         """
-        source = _FixedFlows(flows) if isinstance(flows, Mapping) else flows
+        source = FixedFlows(flows) if isinstance(flows, Mapping) else flows
         if main_flow not in source.flows:
             have = ", ".join(sorted(source.flows))
             msg = f"IVR flow {main_flow!r} not found (have: {have})"
