@@ -12,6 +12,9 @@ import contextlib
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from callcenter.center import CallCenter, make_call_center
 from callcenter.clock import VirtualClock
@@ -210,3 +213,12 @@ async def build_template(path: Path) -> None:
         await seed.seed_demo(engine, now=NOW)
     finally:
         await engine.dispose()
+
+
+async def until(
+    pilot: Pilot[Any], check: Callable[[], bool], limit: float = 10
+) -> None:
+    """Let the app run until ``check()`` holds (failing after ``limit`` seconds)."""
+    async with asyncio.timeout(limit):
+        while not check():
+            await pilot.pause(0.01)

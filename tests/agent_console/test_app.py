@@ -1,6 +1,5 @@
 """The console driven with Pilot against a real call center in virtual time."""
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeAlias
 
@@ -14,10 +13,11 @@ from agent_console.backend import InProcessBackend
 from agent_console.screens.complaint import ComplaintDetailScreen, ComplaintScreen
 from agent_console.screens.dialogs import ChoiceScreen, LoginScreen
 from agent_console.screens.wrapup import WrapUpScreen
+from agent_console.widgets.customer_panel import COMPLAINT_HEADERS
 from agent_console.widgets.status_bar import LinkBanner
 from callcenter.domain.ids import AgentId
 from crm_link.models import Interaction
-from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti
+from tests.agent_console.harness import NOW, SHARED, STRANGER, URGENT, VIP, Cti, until
 
 
 def in_process(cti: Cti, agent: str = "1001") -> InProcessBackend:
@@ -38,12 +38,6 @@ async def console(cti: Cti) -> AsyncIterator[Console]:
     backend = in_process(cti)
     yield AgentConsoleApp(backend, clock=lambda: NOW), backend
     await backend.close()
-
-
-async def until(pilot: Pilot[Any], check: Callable[[], bool], limit: float = 5) -> None:
-    async with asyncio.timeout(limit):
-        while not check():
-            await pilot.pause(0.01)
 
 
 async def press_button(pilot: Pilot[Any], app: AgentConsoleApp, name: str) -> None:
@@ -72,6 +66,14 @@ async def log_in(pilot: Pilot[Any], app: AgentConsoleApp) -> None:
     await until(pilot, lambda: isinstance(app.screen, LoginScreen))
     await pilot.press(*"1234", "enter")
     await until(pilot, lambda: app.desk.state == "available")
+
+
+async def ringing(
+    pilot: Pilot[Any], app: AgentConsoleApp, cti: Cti, number: str, *, shows: str
+) -> None:
+    """Let ``number`` call the agent; wait for the card to show ``shows``."""
+    await cti.ring(number)
+    await until(pilot, lambda: shows in text(app, "#card"))
 
 
 async def talking(
@@ -184,18 +186,10 @@ async def test_urgent_complaint_alert_and_complaints_table(
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(URGENT)
-        await until(pilot, lambda: "李强" in text(app, "#card"))
+        await ringing(pilot, app, cti, URGENT, shows="李强")
         assert "URGENT COMPLAINT" in text(app, "#alerts")
         complaints = text(app, "#complaints").splitlines()
-        assert complaints[0].split() == [
-            "#",
-            "Severity",
-            "Status",
-            "Deadline",
-            "Age",
-            "Category",
-        ]
+        assert complaints[0].split() == list(COMPLAINT_HEADERS)
         assert complaints[1].split()[1:3] == ["urgent", "analysing"]
         await pilot.press("v")  # the only complaint: opened at once
         await until(pilot, lambda: isinstance(app.screen, ComplaintDetailScreen))
@@ -210,8 +204,7 @@ async def test_several_complaints_the_agent_picks_which_to_open(
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(URGENT)
-        await until(pilot, lambda: "李强" in text(app, "#card"))
+        await ringing(pilot, app, cti, URGENT, shows="李强")
         card = shown_customer(app)
         first = card["complaints"][0]
         card["complaints"].append({**first, "complaint_id": 9999, "state": "closed"})
@@ -235,8 +228,7 @@ async def test_unknown_caller_becomes_a_customer_with_one_key(
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(STRANGER)
-        await until(pilot, lambda: "Unknown caller" in text(app, "#card"))
+        await ringing(pilot, app, cti, STRANGER, shows="Unknown caller")
         await pilot.press("n")
         await until(pilot, lambda: "Caller +8613312345678" in text(app, "#card"))
 
@@ -245,8 +237,7 @@ async def test_ambiguous_caller_the_agent_picks_one(console: Console, cti: Cti) 
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(SHARED)
-        await until(pilot, lambda: "share this number" in text(app, "#card"))
+        await ringing(pilot, app, cti, SHARED, shows="share this number")
         first = shown_customer(app)["name"]
         await pilot.press("m")
         await pilot.pause()

@@ -1,10 +1,5 @@
 """The console over real MQTT: embedded broker, the server's bridge, MqttBackend."""
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from agent_console.app import AgentConsoleApp
@@ -12,15 +7,7 @@ from agent_console.backend import MqttAddress, MqttBackend
 from callcenter.mqtt.bridge import MqttBridge
 from callcenter.mqtt.broker import EmbeddedBroker
 from callcenter.mqtt.settings import MqttSettings
-from tests.agent_console.harness import NOW, VIP, Cti
-
-
-async def until(
-    pilot: Pilot[Any], check: Callable[[], bool], limit: float = 10
-) -> None:
-    async with asyncio.timeout(limit):
-        while not check():
-            await pilot.pause(0.02)
+from tests.agent_console.harness import NOW, VIP, Cti, until
 
 
 async def test_login_and_screen_pop_over_mqtt_survive_a_broker_restart(

@@ -17,7 +17,6 @@ from typing import Any
 import aiomqtt
 import pytest
 from pydantic import SecretStr
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from agent_console.app import AgentConsoleApp
@@ -28,7 +27,7 @@ from callcenter.domain.ids import AgentId, QueueName
 from callcenter.mqtt import topics
 from callcenter.mqtt.bridge import MqttBridge
 from callcenter.mqtt.settings import MqttSettings
-from tests.agent_console.harness import NOW, VIP, Cti
+from tests.agent_console.harness import NOW, VIP, Cti, until
 from tests.mosquitto import Mosquitto, running_mosquitto
 from tests.services import require_binary
 
@@ -85,14 +84,6 @@ def login_of(broker: Mosquitto, agent: str, password: str | None = None) -> Mqtt
 def _no_prompt(agent: str) -> str:
     msg = f"asked for the password of {agent} though {PASSWORD_ENV} is set"
     raise AssertionError(msg)
-
-
-async def until(
-    pilot: Pilot[Any], check: Callable[[], bool], limit: float = 10
-) -> None:
-    async with asyncio.timeout(limit):
-        while not check():
-            await pilot.pause(0.02)
 
 
 def shown(app: AgentConsoleApp, selector: str) -> str:
