@@ -12,7 +12,7 @@ import typing
 from enum import StrEnum
 from typing import Any
 
-from callcenter.domain import events
+from callcenter.domain import events, supervision
 from callcenter.errors import CallCenterError
 
 PAYLOAD_VERSION = 1
@@ -22,15 +22,19 @@ class CodecError(CallCenterError):
     """A payload could not be decoded into a domain event."""
 
 
+_BASES = (events.DomainEvent, supervision.MonitorEvent)
+
+
 def _event_types() -> dict[str, type[events.DomainEvent]]:
     found: dict[str, type[events.DomainEvent]] = {}
-    for value in vars(events).values():
-        if (
-            isinstance(value, type)
-            and issubclass(value, events.DomainEvent)
-            and value is not events.DomainEvent
-        ):
-            found[value.__name__] = value
+    for module in (events, supervision):
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, events.DomainEvent)
+                and value not in _BASES
+            ):
+                found[value.__name__] = value
     return found
 
 

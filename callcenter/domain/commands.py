@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.supervision import MonitorMode
 
 
 class SayKind(StrEnum):
@@ -148,3 +149,25 @@ class HangUpAgent(PbxCommand):
     """Hang up the agent's leg; the caller may continue (e.g. to a survey)."""
 
     agent_id: AgentId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonitorCall(PbxCommand):
+    """Bridge a supervisor's phone into the agent's call: listen, whisper or barge.
+
+    The same ``endpoint`` already monitoring this call switches to ``mode`` instead
+    (``MonitorModeChanged``). Outcomes: ``MonitorStarted`` or ``MonitorFailed``.
+    """
+
+    agent_id: AgentId
+    supervisor: str
+    endpoint: str
+    mode: MonitorMode = MonitorMode.LISTEN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StopMonitor(PbxCommand):
+    """Take a supervisor's phone out of the call (``MonitorEnded``, reason stopped)."""
+
+    agent_id: AgentId
+    endpoint: str

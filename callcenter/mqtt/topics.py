@@ -33,6 +33,7 @@ from callcenter.domain.events import (
     QueueStatsUpdated,
 )
 from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.supervision import is_confidential
 from callcenter.errors import CallCenterError
 
 ROOT: Final = "callcenter/v1"
@@ -160,9 +161,13 @@ def routes_for(
             (the agent handling the call; see ``CallAgents``).
 
     Returns:
-        The routes, the supervisor feed first; never two with the same topic.
+        The routes, the supervisor feed first; never two with the same topic. A
+        confidential event (a supervisor monitoring a call) goes to the supervisor
+        feed only: never to the agent's (or the call's) topics.
     """
     routes = [Route(topic=supervisor_events(site, type(event).__name__))]
+    if is_confidential(event):
+        return tuple(routes)
     if isinstance(event, QueueStatsUpdated):
         routes.append(
             Route(topic=queue_stats(site, event.queue), qos=QOS_STATE, retain=True)

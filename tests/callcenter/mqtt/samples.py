@@ -1,6 +1,7 @@
 """One realistic instance of every domain event, for round trips and the docs."""
 
 from callcenter.domain import events as ev
+from callcenter.domain import supervision as sv
 from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 
 T0 = 1_767_600_000.0
@@ -110,5 +111,41 @@ SAMPLES: tuple[ev.DomainEvent, ...] = (
         args={"reason": "coaching"},
         ok=True,
         code="ok",
+    ),
+    sv.MonitorStarted(
+        at=T0 + 60.0,
+        call_id=CALL,
+        agent_id=AGENT,
+        supervisor="sam",
+        endpoint="PJSIP/2001",
+        mode=sv.MonitorMode.LISTEN,
+    ),
+    sv.MonitorModeChanged(
+        at=T0 + 75.0,
+        call_id=CALL,
+        agent_id=AGENT,
+        supervisor="sam",
+        endpoint="PJSIP/2001",
+        mode=sv.MonitorMode.WHISPER,
+        previous=sv.MonitorMode.LISTEN,
+    ),
+    sv.MonitorEnded(
+        at=T0 + 140.0,
+        call_id=CALL,
+        agent_id=AGENT,
+        supervisor="sam",
+        endpoint="PJSIP/2001",
+        mode=sv.MonitorMode.WHISPER,
+        reason=sv.MonitorEndReason.CALL_ENDED,
+    ),
+    sv.MonitorFailed(
+        at=T0 + 61.0,
+        call_id=CALL,
+        agent_id=AGENT,
+        supervisor="lin",
+        endpoint="PJSIP/2002",
+        mode=sv.MonitorMode.BARGE,
+        code="not_answered",
+        message="the supervisor's phone PJSIP/2002 did not answer (no answer)",
     ),
 )

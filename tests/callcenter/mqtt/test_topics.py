@@ -1,6 +1,7 @@
 import pytest
 
 from callcenter.domain import events as ev
+from callcenter.domain import supervision as sv
 from callcenter.domain.codec import EVENT_TYPES
 from callcenter.domain.ids import AgentId, CallId, QueueName
 from callcenter.mqtt import topics
@@ -92,6 +93,19 @@ def test_a_completed_call_without_agent_or_queue_names_neither() -> None:
         talk_seconds=0,
     )
     assert len(routes_for(event, site="s1")) == 2
+
+
+def test_monitoring_reaches_supervisors_only_never_the_agent() -> None:
+    started = next(e for e in SAMPLES if isinstance(e, sv.MonitorStarted))
+    routes = routes_for(started, site="s1", extra_agents=(AGENT,))
+    assert [r.topic for r in routes] == [f"{S}/supervisor/events/MonitorStarted"]
+    request = ev.SupervisorActed(
+        at=T0, supervisor="sam", agent_id=AGENT, action="monitor",
+        args={"mode": "whisper"}, ok=True, code="ok",
+    )  # fmt: skip
+    assert [r.topic for r in routes_for(request, site="s1")] == [
+        f"{S}/supervisor/events/SupervisorActed"
+    ]
 
 
 def test_extra_agents_are_added_once() -> None:
