@@ -18,6 +18,7 @@ CORES = [
     "callcenter/core/switchboard.py",
     "callcenter/core/agent_commands.py",
     "callcenter/core/agent_pins.py",
+    "callcenter/core/monitoring.py",
     "callcenter/pbx/timeline.py",
     "callcenter/pbx/simulated.py",
     "callcenter/pbx/sim_call.py",

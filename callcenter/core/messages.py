@@ -35,8 +35,10 @@ class SupervisorCommand:
 
     ``action`` is one of ``logout``, ``pause`` (``args["reason"]``), ``unpause``,
     ``add_queue`` / ``set_penalty`` (``args["queue"]``, ``args["penalty"]``) and
-    ``remove_queue`` (``args["queue"]``). Kept apart from ``AgentCommand`` so that
-    an agent's console can never send one.
+    ``remove_queue`` (``args["queue"]``), ``monitor`` (``args["mode"]``: listen,
+    whisper or barge; ``args["endpoint"]``: the supervisor's phone) and
+    ``stop_monitor`` (``callcenter.core.monitoring``). Kept apart from
+    ``AgentCommand`` so that an agent's console can never send one.
     """
 
     supervisor: str
@@ -66,13 +68,18 @@ class LookupCustomer:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildScreenPop:
-    """Build the screen-pop record for the agent whose phone rings, and publish it."""
+    """Build the screen-pop record for the agent whose phone rings, and publish it.
+
+    ``reference`` is the reference the caller keyed and the IVR looked up
+    (``crm_lookup by: digits``), if any: the CRM finds the caller by it first.
+    """
 
     call_id: CallId
     agent_id: AgentId
     caller_number: str
     ivr_path: tuple[str, ...]
     ivr_variables: dict[str, str | int | bool]
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
