@@ -42,10 +42,12 @@ from callcenter.core.messages import (
     TakeOverAgent,
     TimerDue,
 )
+from callcenter.core.monitoring import MonitorBook
 from callcenter.core.voicemail import message_recorded, record_message
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId, QueueName
+from callcenter.domain.supervision import MONITOR_ACTIONS
 from ivr import inputs as ivr_in
 from ivr import requests as ivr_req
 from ivr.flow_source import FixedFlows, FlowSource
@@ -114,6 +116,7 @@ class Switchboard:
         self._calls: dict[CallId, CallRecord] = {}
         self._timers: list[tuple[float, CallId]] = []
         self._agents = AgentCommandHandler(acd, pins=pins)
+        self.monitors = MonitorBook(acd)  # supervisors listening, coaching, barging
         self.completed = 0
 
     # --- public API ------------------------------------------------------------------
@@ -128,6 +131,8 @@ class Switchboard:
                 raw: list[object] = []
                 self._agents.handle(inp, now, raw)
                 self._run_acd(raw, now, out)
+            case SupervisorCommand(action=action) if action in MONITOR_ACTIONS:
+                self._run_acd(self.monitors.handle(inp, now), now, out)
             case SupervisorCommand():
                 raw = []
                 self._agents.supervise(inp, now, raw)
@@ -203,6 +208,7 @@ class Switchboard:
     ) -> None:
         call_id: CallId | None = getattr(event, "call_id", None)
         call = self._calls.get(call_id) if call_id is not None else None
+        self.monitors.observe(event)
         if call is not None:
             self._track(call, event)
         if isinstance(event, _TO_ACD):
@@ -235,6 +241,7 @@ class Switchboard:
             caller_number=call.caller_number,
             ivr_path=session.path if session else (),
             ivr_variables=dict(session.variables) if session else {},
+            reference=call.reference,
         )
 
     def _on_customer(self, found: CustomerFound, now: float, out: list[Output]) -> None:
@@ -286,6 +293,7 @@ class Switchboard:
             case cmd.PbxCommand() | ev.DomainEvent():
                 out.append(item)
             case ivr_req.LookupCustomer(by="digits", value=value):
+                call.reference = value
                 out.append(
                     LookupCustomer(
                         call_id=call.call_id, number=call.caller_number, reference=value
