@@ -23,6 +23,7 @@ CORES = [
     "callcenter/pbx/simulated.py",
     "callcenter/pbx/sim_call.py",
     "callcenter/pbx/sim_media.py",
+    "callcenter/pbx/sim_monitor.py",
     "acd",
     "ivr",
 ]

@@ -12,7 +12,7 @@ Every outcome is scheduled on a ``Timeline`` keyed per call and purpose, so a ne
 command naturally cancels the pending outcome of an older one (a new prompt ends the
 music on hold, an assignment ends the wait). Agents taken over by a person (the agent
 console) are not answered by the simulation: ``answer`` and ``hang_up_agent`` are
-called on their behalf.
+called on their behalf. Supervisors' phones monitoring calls are ``sim_monitor``.
 """
 
 import itertools
@@ -34,6 +34,7 @@ from callcenter.domain.ids import AgentId, CallId
 from callcenter.pbx.port import EventSink
 from callcenter.pbx.sim_call import LegState, SimCall
 from callcenter.pbx.sim_media import CallerMedia
+from callcenter.pbx.sim_monitor import SimMonitors
 from callcenter.pbx.timeline import Timeline
 from callcenter.pbx.traffic import CallerProfile, TrafficModel
 
@@ -56,6 +57,7 @@ class SimulatedPbx:
             emit=self._emit,
             hang_up=self._caller_hung_up,
         )
+        self.monitors = SimMonitors(self._emit)  # supervisors' phones (sim_monitor)
         self._calls: dict[CallId, SimCall] = {}
         self._manual: set[AgentId] = set()
         self._sink: EventSink | None = None
@@ -190,6 +192,9 @@ class SimulatedPbx:
         if isinstance(command, cmd.OriginateCallback):
             self._originate(command, now)
             return
+        if isinstance(command, cmd.MonitorCall | cmd.StopMonitor):
+            self.monitors.apply(command, call, now)  # answers even for a gone call
+            return
         if call is None or call.state is LegState.GONE:
             return
         if not self._media.apply(call, command, now):
@@ -311,6 +316,7 @@ class SimulatedPbx:
         agent = call.agent
         call.state = LegState.AFTER_AGENT
         self._emit(AgentLegEnded(at=at, call_id=call.call_id, agent_id=agent))
+        self.monitors.call_over(call.call_id, at)
         # A caller left alone with nothing to hear hangs up after a while.
         self._timeline.schedule(
             at + 60.0,
@@ -328,6 +334,7 @@ class SimulatedPbx:
         for purpose in ("media", "agent", "patience", "hold-key"):
             self._timeline.cancel((purpose, call.call_id))
         self._emit(CallEnded(at=at, call_id=call.call_id, by=by))
+        self.monitors.call_over(call.call_id, at)
         del self._calls[call.call_id]
 
     def _originate(self, command: cmd.OriginateCallback, now: float) -> None:
