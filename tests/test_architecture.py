@@ -24,6 +24,8 @@ CORES = [
     "callcenter/pbx/sim_call.py",
     "callcenter/pbx/sim_media.py",
     "callcenter/pbx/sim_monitor.py",
+    "callcenter/pbx/spies.py",
+    "callcenter/pbx/translate_spies.py",
     "acd",
     "ivr",
 ]

@@ -4,14 +4,19 @@ Each command becomes one or a few actions on the caller's or the agent's channel
 found in the registry by call id. ``carry_out`` returns whether Asterisk accepted
 them; a channel that is already gone is not an error (hang-ups race with
 everything). The dialplan names used here are those of ``config/asterisk``.
+``monitor`` sends what ``callcenter.pbx.spies`` plans for a supervisor's phone.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from callcenter.ami.client import AmiClient
+from callcenter.ami.errors import AmiError
 from callcenter.ami.messages import Action
 from callcenter.domain import commands as cmd
+from callcenter.domain.events import DomainEvent
+from callcenter.pbx import spies
 from callcenter.pbx.registry import ChannelRegistry
 
 
@@ -60,6 +65,22 @@ class AmiActions:
             case cmd.OriginateCallback():
                 return await self._originate(command)
         return True
+
+    async def monitor(
+        self, command: cmd.MonitorCall | cmd.StopMonitor, now: Callable[[], float]
+    ) -> list[DomainEvent]:
+        """Send what a monitor command needs; return the monitor events it meant.
+
+        A failure to reach Asterisk (timeout, connection lost) counts as a refusal.
+        """
+        plan = spies.plan(command, self.registry, now())
+        if plan.action is None:
+            return list(plan.events)
+        try:
+            ok = (await self.ami.action(plan.action)).ok
+        except AmiError:
+            ok = False
+        return [*plan.events, *spies.settle(command, self.registry, now(), ok=ok)]
 
     async def _connect(self, command: cmd.ConnectToAgent) -> bool:
         caller = self.registry.caller_leg(command.call_id)

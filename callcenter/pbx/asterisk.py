@@ -10,7 +10,8 @@ recognised by the channel's Uniqueid (and ``CC_CALL_ID``) and attached to the sa
 line, so a missed ring resumes the hold and a finished talk can run the survey. All
 other AMI events go through the pure translator (``translate.py``); on every
 (re)connect ``CoreShowChannels`` resynchronises the registry. AMI actions run on one
-worker task in command order, so ``execute`` never blocks the runtime.
+worker task in command order, so ``execute`` never blocks the runtime. Supervisors
+monitor calls by ChanSpy on the agent's channel (``callcenter.pbx.spies``).
 """
 
 import asyncio
@@ -54,6 +55,7 @@ _MEDIA = (
     cmd.StartHold,
     cmd.RecordMessage,
 )
+_MONITOR = (cmd.MonitorCall, cmd.StopMonitor)
 
 
 class PbxUnavailableError(CallCenterError):
@@ -150,8 +152,8 @@ class AsteriskPbx:
         """Queue ``command``: media on the call's AGI line, the rest on the AMI."""
         call = self.registry.call(command.call_id)
         line = self._lines.get(command.call_id)
-        if isinstance(command, cmd.OriginateCallback):
-            self._commands.put_nowait(command)
+        if isinstance(command, cmd.OriginateCallback | cmd.MonitorCall):
+            self._commands.put_nowait(command)  # a gone call: MonitorFailed
         elif call is None or line is None:
             self.log.debug(
                 "ignoring %s for a call already gone", type(command).__name__
@@ -210,6 +212,10 @@ class AsteriskPbx:
     async def _work(self) -> None:
         while True:
             command = await self._commands.get()
+            if isinstance(command, _MONITOR):
+                for event in await self.actions.monitor(command, self.clock.now):
+                    self._emit(event)
+                continue
             try:
                 outcome = await self.actions.carry_out(command)
             except AmiError as exc:

@@ -5,7 +5,8 @@ event, the adapter for every FastAGI session and command. A call has one caller 
 (the channel running our AGI, or the one we originated) and at most one agent leg at a
 time (the ``DestUniqueid`` of the caller's ``DialBegin``). Every other channel that
 carries the call's ``Linkedid`` (``Local/`` halves, the agent's own dialplan leg) is
-deliberately unknown here, so translation ignores it.
+deliberately unknown here, so translation ignores it. Supervisors' phones spying on
+agents' channels are kept apart, in ``spies`` (``callcenter.pbx.spies``).
 """
 
 import re
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from callcenter.domain.events import Party
 from callcenter.domain.ids import AgentId, CallId
+from callcenter.pbx.spies import SpyRegistry
 
 _LOCAL_HALF = re.compile(r";[12]$")
 _CHANNEL_SEQUENCE = re.compile(r"-[0-9a-fA-F]{8,}$")
@@ -93,6 +95,7 @@ class ChannelRegistry:
         self._legs: dict[str, Leg] = {}
         self._calls: dict[CallId, CallState] = {}
         self._originates: dict[str, CallId] = {}
+        self.spies = SpyRegistry()
 
     # --- queries ---------------------------------------------------------------------
 

@@ -21,7 +21,8 @@ produces nothing. The rules, one AMI event each:
 
 ``Queue*``/``Agent*`` (app_queue), ``Newstate``, ``DTMF*``, ``Hold`` and the music on
 hold events are deliberately ignored: the ACD is ours, digits come through the AGI
-session, and ``Dial*``/``Hangup`` already say everything the core needs.
+session, and ``Dial*``/``Hangup`` already say everything the core needs. Events of
+supervisors' spy channels go to ``translate_spies`` first.
 ``resync`` turns a ``CoreShowChannels`` snapshot into the events missed meanwhile.
 """
 
@@ -40,6 +41,7 @@ from callcenter.domain.events import (
     Party,
 )
 from callcenter.pbx.registry import CallState, ChannelRegistry, Leg, Role
+from callcenter.pbx.translate_spies import resync_spies, translate_spy
 
 Rule = Callable[[Event, ChannelRegistry, float], list[DomainEvent]]
 
@@ -55,6 +57,9 @@ _ORIGINATE_REASONS = {
 
 def translate(event: Event, registry: ChannelRegistry, now: float) -> list[DomainEvent]:
     """Return the domain events ``event`` means, updating ``registry``."""
+    spied = translate_spy(event, registry, now)
+    if spied is not None:
+        return spied
     leg = registry.leg(event.uniqueid)
     channel = event.get("Channel")
     if leg is not None and channel and channel != leg.name:
@@ -217,7 +222,7 @@ def resync(
     known calls ring or talk.
     """
     present = {event.uniqueid: event for event in channels if event.uniqueid}
-    out = _vanished(present, registry, now)
+    out = _vanished(present, registry, now) + resync_spies(present, registry, now)
     for uniqueid, event in present.items():
         if registry.leg(uniqueid) is None:
             out += _adopt(uniqueid, event, registry, now)
