@@ -30,6 +30,7 @@ class CallRecord:
     outcome: ev.CallOutcome | None = None
     waited: float = 0.0
     mailbox: str | None = None  # set while the caller records a voicemail
+    reference: str | None = None  # the last reference the IVR looked up
 
     def customer_id(self) -> CustomerId | None:
         """Return the CRM customer the lookup found, if any."""
