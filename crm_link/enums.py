@@ -115,3 +115,21 @@ class VoicemailStatus(StrEnum):
     NEW = "new"
     HEARD = "heard"
     HANDLED = "handled"
+
+
+class BookingKind(StrEnum):
+    """What a booking is for (a hotel's stays, a travel agency's trips ...)."""
+
+    HOTEL_STAY = "hotel_stay"
+    TRIP = "trip"
+    FLIGHT = "flight"
+    TRANSFER = "transfer"
+
+
+class BookingStatus(StrEnum):
+    """Where a booking stands; only pending and confirmed ones are still ahead."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"

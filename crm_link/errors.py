@@ -41,3 +41,9 @@ class ExternalCrmError(CrmError):
     """The external CRM failed, timed out, or answered with something unusable."""
 
     code = "external_crm_unavailable"
+
+
+class InvalidBookingError(CrmError):
+    """A booking cannot be stored (a reference without digits, or taken digits)."""
+
+    code = "invalid_booking"

@@ -6,8 +6,11 @@ loads. Call-path tables (interactions, surveys, callbacks, voicemails) are uniqu
 ``call_id`` so that replaying the outbox twice stores each record once. Agent ids on
 call records carry no foreign key: a call is a fact even if the agent was never
 provisioned in the CRM. ``agent_state_intervals`` is unique by (agent, start) for
-the same reason.
+the same reason. A booking is found by the digits of its reference
+(``reference_digits``, unique): what a caller keys on the phone.
 """
+
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from callcenter.domain.events import AgentState, CallOutcome
 from crm_link.db import Base, intpk, long_text, short_text, timestamp
 from crm_link.enums import (
+    BookingKind,
+    BookingStatus,
     CallbackStatus,
     Channel,
     ComplaintState,
@@ -82,6 +87,32 @@ class PhoneNumber(Base):
     label: Mapped[str] = mapped_column(sa.String(16), default="mobile")
 
     customer: Mapped[Customer] = relationship(back_populates="phones", lazy="raise")
+
+
+class Booking(Base):
+    """A reservation of a customer: a hotel stay, a trip, a flight, a transfer.
+
+    ``reference`` is as printed on the confirmation (``H-1234-5678``);
+    ``reference_digits`` are its digits (``12345678``), which is what a caller keys
+    and what the IVR finds the customer by, so they are unique. Dates are calendar
+    days (check-in and check-out, departure and return), not instants.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (sa.Index(None, "customer_id", "ends_on"),)
+
+    id: Mapped[intpk]
+    reference: Mapped[str] = mapped_column(sa.String(32))
+    reference_digits: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    customer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="RESTRICT")
+    )
+    kind: Mapped[BookingKind]
+    status: Mapped[BookingStatus] = mapped_column(default=BookingStatus.CONFIRMED)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    place: Mapped[short_text]
+    created_at: Mapped[timestamp]
 
 
 class Interaction(Base):

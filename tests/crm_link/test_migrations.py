@@ -21,3 +21,22 @@ async def test_downgrade_to_base_and_upgrade_again(own_db_url: str) -> None:
     assert set(tables) <= {"alembic_version"}
     await upgrade(own_db_url)
     assert await autogenerate_diff(own_db_url) == []
+
+
+async def test_0003_adds_bookings_and_takes_only_them_away(own_db_url: str) -> None:
+    async def tables() -> set[str]:
+        engine = make_engine(own_db_url)
+        async with engine.connect() as connection:
+            names = await connection.run_sync(
+                lambda sync: sa.inspect(sync).get_table_names()
+            )
+        await engine.dispose()
+        return set(names)
+
+    with_bookings = await tables()
+    assert "bookings" in with_bookings
+    await downgrade(own_db_url, "0002")
+    assert await tables() == with_bookings - {"bookings"}
+    await upgrade(own_db_url)
+    assert await tables() == with_bookings
+    assert await autogenerate_diff(own_db_url) == []
