@@ -2,10 +2,13 @@
 
 A record is ``{"table": name, "values": {column: value}}`` with JSON-safe values, so
 the same record can be written now or queued in the outbox and replayed later.
-Inserts ignore a duplicate ``call_id`` (agent state intervals: a duplicate agent and
-start). A record whose customer no longer exists is
-still stored, without the customer link: the call happened either way. A record
-without a customer is linked to the one customer owning its number, if exactly one.
+Inserts ignore a duplicate ``call_id``. Agent state intervals are keyed by agent and
+start instead, and a duplicate extends the stored stretch to the later of the two
+ends: an open stretch is written again at each checkpoint (``crm_link.agent_log``),
+and a replay in any order leaves the latest end. A record whose customer no longer
+exists is still stored, without the customer link: the call happened either way. A
+record without a customer is linked to the one customer owning its number, if exactly
+one.
 """
 
 import asyncio
@@ -49,6 +52,8 @@ _UNIQUE_BY: dict[str, list[str]] = {
     "agent_state_intervals": ["agent_id", "started_at"],
 }
 """The unique key of a table whose duplicates are ignored, when not ``call_id``."""
+_EXTENDED_BY: dict[str, str] = {"agent_state_intervals": "ended_at"}
+"""Tables whose duplicates are not ignored but keep the greater of this column."""
 
 
 def record(table: str, values: dict[str, Any]) -> Record:
@@ -81,7 +86,8 @@ async def apply_records(session: AsyncSession, records: Sequence[Record]) -> Non
             values["customer_id"] = await _owner_of(session, str(values["number"]))
         await _insert_keeping_the_call(session, dialect, table, values)
     for name, rows in bulk.items():
-        await session.execute(_insert_ignore(dialect, CALL_PATH_TABLES[name]), rows)
+        table = CALL_PATH_TABLES[name]
+        await session.execute(_idempotent_insert(dialect, table), _latest(name, rows))
 
 
 async def _insert_keeping_the_call(
@@ -89,30 +95,55 @@ async def _insert_keeping_the_call(
 ) -> None:
     try:
         async with session.begin_nested():
-            await session.execute(_insert_ignore(dialect, table, values))
+            await session.execute(_idempotent_insert(dialect, table, values))
     except IntegrityError:
         if values.get("customer_id") is None:
             raise
         values["customer_id"] = None
         async with session.begin_nested():
-            await session.execute(_insert_ignore(dialect, table, values))
+            await session.execute(_idempotent_insert(dialect, table, values))
 
 
-def _insert_ignore(
+def _idempotent_insert(
     dialect: str, table: sa.Table, values: dict[str, Any] | None = None
 ) -> sa.Executable:
-    """Return an insert that skips duplicates; without ``values``, for many rows."""
+    """Return an insert that skips (or extends) duplicates; no ``values``: many rows."""
     unique = _UNIQUE_BY.get(table.name, ["call_id"])
+    insert: postgresql.Insert | sqlite.Insert
     if dialect == "postgresql":
-        pg_insert = postgresql.insert(table)
-        pg_insert = pg_insert if values is None else pg_insert.values(values)
-        return pg_insert.on_conflict_do_nothing(index_elements=unique)
-    if dialect == "sqlite":
-        lite_insert = sqlite.insert(table)
-        lite_insert = lite_insert if values is None else lite_insert.values(values)
-        return lite_insert.on_conflict_do_nothing(index_elements=unique)
-    msg = f"unsupported database dialect: {dialect}"
-    raise CrmError(msg)
+        insert = postgresql.insert(table)
+    elif dialect == "sqlite":
+        insert = sqlite.insert(table)
+    else:
+        msg = f"unsupported database dialect: {dialect}"
+        raise CrmError(msg)
+    insert = insert if values is None else insert.values(values)
+    column = _EXTENDED_BY.get(table.name)
+    if column is None:
+        return insert.on_conflict_do_nothing(index_elements=unique)
+    later = insert.excluded[column]
+    return insert.on_conflict_do_update(
+        index_elements=unique, set_={column: later}, where=later > table.c[column]
+    )
+
+
+def _latest(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep one row per key of an extended table, the one with the greatest end.
+
+    A batch or a replay may hold an open stretch several times, and PostgreSQL does
+    not update one row twice in a statement.
+    """
+    column = _EXTENDED_BY.get(table)
+    if column is None:
+        return rows
+    unique = _UNIQUE_BY[table]
+    latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[name] for name in unique)
+        kept = latest.get(key)
+        if kept is None or row[column] > kept[column]:
+            latest[key] = row
+    return list(latest.values())
 
 
 async def _owner_of(session: AsyncSession, e164: str) -> int | None:

@@ -164,6 +164,39 @@ async def test_replaying_the_same_stretches_stores_them_once(
     assert count == len(rows) > 0
 
 
+async def test_writes_of_one_stretch_keep_its_latest_end_in_any_order(
+    db_url: str,
+) -> None:
+    def written_up_to(end: float) -> dict[str, object]:
+        return {"table": "agent_state_intervals", "values": {
+            "agent_id": "1001", "state": "available", "reason": "", "call_id": None,
+            "started_at": NOW, "ended_at": end,
+        }}  # fmt: skip
+
+    engine = make_engine(db_url)
+    crm = CrmService(make_session_factory(engine), engine=engine)
+    rows_sent: list[int] = []
+
+    @sa.event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def count(*args: object) -> None:
+        statement, parameters, many = str(args[2]), args[3], args[5]
+        if statement.startswith("INSERT INTO agent_state_intervals"):
+            rows_sent.append(len(parameters) if many else 1)  # type: ignore[arg-type]
+
+    checkpoints = [written_up_to(NOW + 60 * minute) for minute in range(1, 6)]
+    random.Random(2).shuffle(checkpoints)
+    await crm.record_agent_intervals(checkpoints[:3])  # one batch, one key thrice
+    await crm.record_agent_intervals([written_up_to(NOW + 90)])  # older: no effect
+    await crm.record_agent_intervals(checkpoints[3:])
+    await crm.record_agent_intervals(checkpoints)  # a replay
+    await crm.aclose()
+    assert rows_sent == [1, 1, 1, 1]  # a batch sends each stretch once, its latest
+    reader = ReportingReader.from_url(db_url)
+    facts = await reader.agent_intervals(NOW, NOW + 3600)
+    await reader.aclose()
+    assert [(f.started_at, f.ended_at) for f in facts] == [(NOW, NOW + 300)]
+
+
 async def test_stretches_wait_in_the_outbox_while_the_database_is_away(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
