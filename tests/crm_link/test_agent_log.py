@@ -63,7 +63,7 @@ def test_zero_length_stretches_are_skipped_and_stop_closes_the_rest() -> None:
     }
 
 
-def _day_of_changes(seed: int) -> list[AgentStateChanged]:
+def day_of_changes(seed: int) -> list[AgentStateChanged]:
     """Contiguous random stretches of three agents over about six hours."""
     rng = random.Random(seed)
     states = [AgentState.AVAILABLE, AgentState.RINGING, AgentState.ON_CALL,
@@ -105,17 +105,19 @@ async def _sql_occupancy(url: str, hour: float) -> dict[str, tuple[float, float]
     return found
 
 
+@pytest.mark.parametrize("checkpoints", [None, 60.0], ids=["whole", "checkpointed"])
 async def test_stretches_from_the_bus_give_the_occupancy_sql_recomputes(
-    crm: CrmService, db_url: str
+    crm: CrmService, db_url: str, checkpoints: float | None
 ) -> None:
-    log = AgentStateLog(crm.record_agent_intervals)
-    events = _day_of_changes(seed=11)
+    log = AgentStateLog(crm.record_agent_intervals, checkpoint_seconds=checkpoints)
+    events = day_of_changes(seed=11)
     for event in events:
         log(event)
         log(CallOffered(at=event.at, call_id=CallId("x"), caller_number="1"))
     await log.aclose(HOUR0 + 8 * 3600)
     assert log.failed == 0
-    assert log.written == len(events) - 3  # one change per agent opens the first
+    stretches = len(events) - 3  # one change per agent opens the first
+    assert log.written == stretches if checkpoints is None else log.written > stretches
     reader = ReportingReader.from_url(db_url)
     start, end = HOUR0, HOUR0 + 8 * 3600
     facts = await reader.agent_intervals(start, end)
@@ -142,7 +144,7 @@ async def test_replaying_the_same_stretches_stores_them_once(
     crm: CrmService, db_url: str
 ) -> None:
     log = AgentStateLog(crm.record_agent_intervals)
-    for event in _day_of_changes(seed=3)[:40]:
+    for event in day_of_changes(seed=3)[:40]:
         log(event)
     await log.flush()
     engine = make_engine(db_url)
