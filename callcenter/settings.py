@@ -95,16 +95,23 @@ class DatabaseSettings(Section):
     phone_region: str = Field(default="CN", pattern=r"^[A-Z]{2}$")
 
 
+Phone = Annotated[str, Field(pattern=r"^[A-Za-z0-9_/@.-]{1,64}$")]
+
+
 class WebUserSettings(Section):
     """A person who may log in to the supervisor web page.
 
     ``password_hash`` is ``scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>`` as printed by
     ``callcenter wallboard --hash-password``: the file never holds a password.
+    ``phone`` is where a supervisor listens to, coaches and barges into calls: a PBX
+    endpoint (``PJSIP/2001``) or an extension that ``[pbx] agent_endpoint`` turns
+    into one (``2001``); a request may name another.
     """
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")
     role: Literal["supervisor", "agent"] = "supervisor"
     password_hash: SecretStr
+    phone: Phone | None = None
 
 
 class ApiTokenSettings(Section):

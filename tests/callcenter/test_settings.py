@@ -157,3 +157,12 @@ def test_every_command_reading_the_config_reports_a_bad_file_the_same_way(
     assert result.output.strip().startswith("error: ")
     assert "web.port" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_supervisors_phone_is_an_endpoint_or_an_extension(tmp_path: Path) -> None:
+    user = "[[web.users]]\nname = 'sam'\npassword_hash = 'x'\nphone = '{}'\n"
+    for phone in ("PJSIP/2001", "2001"):
+        settings = load_settings(write(tmp_path, user.format(phone)), environ={})
+        assert settings.web.users[0].phone == phone
+    message = problem(tmp_path, user.format("2001,qw"))
+    assert "web.users[0].phone: String should match pattern" in message
