@@ -42,12 +42,17 @@ class PenaltyBody(Body):
 
 
 class MonitorBody(Body):
-    """Listen to an agent's call, or speak to the agent only."""
+    """Listen to an agent's call, coach the agent (whisper) or join the call (barge).
 
-    mode: Literal["listen", "whisper"] = "listen"
-    extension: Annotated[
-        str, Field(min_length=1, max_length=32, pattern=r"^[\w/@.-]+$")
-    ]
+    ``extension`` is the phone the PBX rings (``PJSIP/2001``, or ``2001``); without
+    it, the supervisor's ``phone`` from ``[[web.users]]``.
+    """
+
+    mode: Literal["listen", "whisper", "barge"] = "listen"
+    extension: (
+        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w/@.-]+$")]
+        | None
+    ) = None
 
 
 class CallReportQuery(Body):

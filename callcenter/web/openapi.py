@@ -28,7 +28,7 @@ _MESSAGES = {
     "401": "Not logged in, or no valid bearer token",
     "403": "Not allowed (agents cannot act; CSRF token missing)",
     "404": "No such queue or agent",
-    "409": "Refused in the current state (or not supported by the PBX)",
+    "409": "Refused in the current state (e.g. the agent is not on a call)",
     "413": "Body too large",
     "415": "Body is not JSON",
     "422": "Invalid parameters",
@@ -101,6 +101,15 @@ def _action(summary: str, body: type[BaseModel] | None = None) -> Json:
     return operation
 
 
+def _monitor(summary: str, body: type[BaseModel] | None = None) -> Json:
+    """A monitor action: 200 when the PBX answered in time, 202 while it rings."""
+    operation = _action(summary, body)
+    operation["responses"]["202"] = _json(
+        _OBJECT, "Accepted: the PBX is still calling the supervisor's phone"
+    )
+    return operation
+
+
 def _get(summary: str, schema: Json = _OBJECT, *errors: str, params: Any = ()) -> Json:
     return {
         "summary": summary,
@@ -166,7 +175,15 @@ def _paths() -> Json:
         f"{agent}/pause": {"post": _action("Pause with a reason", PauseBody)},
         f"{agent}/unpause": {"post": _action("Make the agent available")},
         f"{agent}/monitor": {
-            "post": _action("Silent-monitor or whisper (if the PBX can)", MonitorBody)
+            "post": _monitor(
+                "Listen to, whisper to (coach) or barge into the agent's call on the "
+                "supervisor's phone; again in another mode switches mode",
+                MonitorBody,
+            ),
+            "delete": _monitor("Stop monitoring the agent (the phone leaves the call)"),
+        },
+        "/api/v1/monitors": {
+            "get": _get("Who monitors whom (supervisors only)", _ARRAY, "403")
         },
         f"{agent}/queues/{{queue}}": {
             "put": {

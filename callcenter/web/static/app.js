@@ -85,7 +85,7 @@ function renderAgents(ids) {
       tr = tbody.insertRow(); tr.dataset.agent = id; rows.set(id, tr);
       for (let i = 0; i < 6; i++) tr.insertCell();
       const actions = tr.insertCell();
-      actions.innerHTML = `<button data-act="pause">Pause</button> <button data-act="unpause">Unpause</button> <button data-act="logout">Log out</button> <button data-act="queues">Queues…</button>`;
+      actions.innerHTML = `<button data-act="pause">Pause</button> <button data-act="unpause">Unpause</button> <button data-act="logout">Log out</button> <button data-act="queues">Queues…</button> <button data-act="monitor">Monitor…</button>`;
     }
     agentCells(a).forEach((text, i) => { tr.cells[i].textContent = text; });
     tr.cells[1].className = `state ${a.state}`;
@@ -199,7 +199,22 @@ async function act(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const answer = await response.json();
-  toast(response.ok ? `${answer.action} done for agent ${answer.agent_id}` : answer.error.message);
+  toast(response.ok ? (answer.message || `${answer.action} done for agent ${answer.agent_id}`) : answer.error.message);
+}
+
+function openMonitor(id) {
+  // Listen / whisper / barge on the supervisor's phone; the phone typed last is kept.
+  $("md-agent").textContent = id;
+  const phone = $("md-phone"); phone.value = localStorage.getItem("monitorPhone") || "";
+  const dialog = $("monitor-dialog");
+  dialog.onclose = () => {
+    const path = `/api/v1/agents/${encodeURIComponent(id)}/monitor`;
+    if (phone.value) localStorage.setItem("monitorPhone", phone.value); else localStorage.removeItem("monitorPhone");
+    const mode = dialog.querySelector("input[name=mode]:checked").value;
+    if (dialog.returnValue === "start") act("POST", path, phone.value ? {mode, extension: phone.value} : {mode});
+    if (dialog.returnValue === "stop") act("DELETE", path);
+  };
+  dialog.showModal();
 }
 
 function openQueues(id) {
@@ -223,6 +238,7 @@ $("agents").addEventListener("click", (event) => {
     case "unpause": act("POST", `${base}/unpause`); break;
     case "logout": if (window.confirm(`Log ${id} out?`)) act("POST", `${base}/logout`); break;
     case "queues": openQueues(id); break;
+    case "monitor": openMonitor(id); break;
   }
 });
 $("logout").addEventListener("click", async () => {

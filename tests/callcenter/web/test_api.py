@@ -303,10 +303,10 @@ async def test_queue_membership_and_penalty(
         (("post", "/api/v1/agents/1005/pause", {"reason": ""}), 422, "invalid"),
         (("post", "/api/v1/agents/1005/pause", {"reason": "<script>"}), 422, "invalid"),
         (("post", "/api/v1/agents/9999/pause", {}), 404, "not_found"),
-        (("post", "/api/v1/agents/1005/monitor", {"extension": "2001"}), 409,
-         "pbx_unsupported"),
-        (("post", "/api/v1/agents/1005/monitor", {"mode": "barge", "extension": "1"}), 422,
+        (("post", "/api/v1/agents/1005/monitor", {"extension": "2001"}), 409, "no_call"),
+        (("post", "/api/v1/agents/1005/monitor", {"mode": "shout", "extension": "1"}), 422,
          "invalid"),
+        (("delete", "/api/v1/agents/1005/monitor", {}), 409, "not_monitoring"),
     ],
 )  # fmt: skip
 async def test_bad_actions_get_clear_json_errors(

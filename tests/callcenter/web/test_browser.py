@@ -1,5 +1,5 @@
 """The wallboard in headless Chromium (Debian's): log in, watch calls arrive live,
-act on an agent, download a report.
+act on an agent, monitor an agent's call, download a report.
 
 Set ``CALLCENTER_SCREENSHOT=docs/wallboard.png`` to refresh the README screenshot.
 """
@@ -16,6 +16,7 @@ from pytest_aiohttp import AiohttpServer
 from callcenter.center import CallCenter, make_call_center
 from callcenter.web.app import create_app
 from tests.callcenter.web.conftest import PASSWORD, web_settings
+from tests.callcenter.web.talking import running, talking, talking_settings
 from tests.services import require_binary
 
 ARGS = [
@@ -105,3 +106,43 @@ async def test_supervisor_in_chromium(
         text = await asyncio.to_thread(Path(await download.path()).read_text)
         assert text.startswith("interval_start,group,offered,answered")
         await browser.close()
+
+
+async def test_supervisor_monitors_an_agent_from_the_wallboard(
+    aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    chromium = require_binary("chromium")
+    async with running(talking_settings(tmp_path)) as center:
+        await talking(center)
+        server = await aiohttp_server(create_app(center))
+        base = str(server.make_url("/")).rstrip("/")
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium, args=ARGS)
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            await page.goto(f"{base}/login")
+            await page.fill("#username", "sam")
+            await page.fill("#password", PASSWORD)
+            await page.click("#login-button")
+            await page.wait_for_url(f"{base}/")
+            row = "#agents tr[data-agent='1001']"
+            await page.wait_for_selector(f"{row} td.state:has-text('on call')")
+
+            # Whisper on the phone configured for sam (PJSIP in production).
+            await page.click(f"{row} button[data-act=monitor]")
+            await page.check("#monitor-dialog input[value=whisper]")
+            await page.click("#md-start")
+            await page.wait_for_selector(
+                "#toast:has-text('whispering to agent 1001 on sim/2001')"
+            )
+            (session,) = center.switchboard.monitors.sessions
+            assert (session.supervisor, session.mode.value) == ("sam", "whisper")
+
+            await page.click(f"{row} button[data-act=monitor]")
+            await page.click("#md-stop")
+            await page.wait_for_selector("#toast:has-text('stopped monitoring')")
+            assert center.switchboard.monitors.sessions == ()
+            audit = center.settings.general.data_dir / "audit.jsonl"
+            text = await asyncio.to_thread(audit.read_text)
+            assert '"action": "monitor"' in text
+            assert '"action": "stop_monitor"' in text
+            await browser.close()
