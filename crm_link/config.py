@@ -45,6 +45,8 @@ class CrmConfig:
         last_interactions: How many past calls the screen pop shows per customer.
         complaints_shown: How many complaints the screen pop shows per customer.
         max_matches: Most customers the screen pop returns for one shared number.
+        bookings_shown: How many current and upcoming bookings the screen pop
+            shows per customer (nearest first).
     """
 
     default_region: str = "CN"
@@ -56,6 +58,7 @@ class CrmConfig:
     last_interactions: int = 5
     complaints_shown: int = 5
     max_matches: int = 10
+    bookings_shown: int = 3
 
     def deadline_for(self, severity: Severity, opened_at: float) -> float:
         """Return the POSIX time by which a complaint of ``severity`` is due."""

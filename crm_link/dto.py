@@ -4,12 +4,15 @@ ORM rows never cross this boundary. Ids of customers travel as ``CustomerId``
 strings (the decimal database id), agents as ``AgentId``. Times are POSIX seconds.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
 from callcenter.domain.events import CallOutcome
 from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 from crm_link.enums import (
+    BookingKind,
+    BookingStatus,
     Channel,
     ComplaintState,
     ContactStage,
@@ -29,6 +32,13 @@ class PopStatus(StrEnum):
     KNOWN = "known"
     UNKNOWN = "unknown"
     AMBIGUOUS = "ambiguous"
+
+
+class IdentifiedBy(StrEnum):
+    """What the screen pop found the caller by."""
+
+    NUMBER = "number"
+    BOOKING = "booking"
 
 
 class ExternalStatus(StrEnum):
@@ -105,6 +115,20 @@ class InteractionSummary:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BookingSummary:
+    """A booking as the screen pop shows it (dates are calendar days)."""
+
+    booking_id: int
+    customer_id: CustomerId
+    reference: str
+    kind: BookingKind
+    status: BookingStatus
+    starts_on: dt.date
+    ends_on: dt.date
+    place: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CustomerCard:
     """Everything the agent sees about one customer before saying a word."""
 
@@ -122,6 +146,7 @@ class CustomerCard:
     notes: str
     complaints: tuple[ComplaintSummary, ...]
     interactions: tuple[InteractionSummary, ...]
+    bookings: tuple[BookingSummary, ...]
     facts: RoutingFacts
     contact_stage: ContactStage
     satisfaction_trend: SatisfactionTrend
@@ -143,11 +168,16 @@ class ExternalRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScreenPop:
-    """The screen-pop record for one caller id.
+    """The screen-pop record for one caller id, or for a booking reference keyed.
 
     ``status`` is ``unknown`` with no matches for a number nobody has (or a withheld
     or unusable one), ``known`` with one match, ``ambiguous`` with all matches of a
     shared number. ``routing`` folds the matches into one set of facts.
+
+    ``reference`` holds the digits of a booking reference the caller keyed (None
+    when none was). When a booking has them, ``booking`` is that booking, the match
+    is its customer and ``identified_by`` is ``booking``; otherwise the caller is
+    who their number says (``identified_by`` ``number``, or None for a stranger).
     """
 
     number: str
@@ -155,6 +185,9 @@ class ScreenPop:
     status: PopStatus
     matches: tuple[CustomerCard, ...]
     looked_up_at: float
+    identified_by: IdentifiedBy | None = None
+    reference: str | None = None
+    booking: BookingSummary | None = None
     external_status: ExternalStatus = ExternalStatus.DISABLED
     external: ExternalRecord | None = None
 

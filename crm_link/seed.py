@@ -3,7 +3,9 @@
 ``seed_demo`` writes the small embedded data set (about 200 customers including the
 named ``seed_data.FIXTURES``: a VIP on +8613800138000, a key account managed by agent
 1001, a caller with an open urgent complaint, a shared household line, an English
-guest). ``seed`` scales to millions: rows are built as plain dicts and written with
+guest; and their bookings, ``seed_bookings.FIXTURE_BOOKINGS``, such as the VIP's
+hotel stay H-1234-5678). Generated customers have 1.5 bookings each on average.
+``seed`` scales to millions: rows are built as plain dicts and written with
 Core ``executemany`` in batches (no ORM objects), one transaction per batch, with a
 ``progress(stage, done, total)`` callback for the CLI's progress bar.
 """
@@ -17,10 +19,12 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from crm_link import seed_bookings
 from crm_link import seed_data as data
 from crm_link.config import DAY, CrmConfig
 from crm_link.models import (
     Agent,
+    Booking,
     Complaint,
     ComplaintEvent,
     Customer,
@@ -32,16 +36,21 @@ from crm_link.models import (
 Progress = Callable[[str, int, int], None]
 _T = TypeVar("_T")
 _TABLES_WITH_SERIAL = ("customers", "phone_numbers", "complaints", "complaint_events",
-                       "interactions", "survey_responses")  # fmt: skip
+                       "interactions", "survey_responses", "bookings")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SeedPlan:
-    """How much to generate; ``interactions=None`` means one per customer."""
+    """How much to generate; ``interactions=None`` means one per customer.
+
+    ``bookings_per_customer`` is the mean number of bookings of a generated
+    customer (each has 0 to 4, so at most 4).
+    """
 
     customers: int = 193
     complaints: int = 40
     interactions: int | None = None
+    bookings_per_customer: float = 1.5
     survey_share: float = 0.3
     fixtures: bool = True
     seed: int = 7
@@ -56,6 +65,7 @@ class SeedSummary:
     complaints: int
     interactions: int
     surveys: int
+    bookings: int = 0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -102,9 +112,11 @@ async def seed(
     )  # fmt: skip
     await _agents(run)
     fixtures = plan.fixtures and await is_empty(engine)
+    first_booking = run.next_ids["bookings"]
     if fixtures:
         await _fixtures(run)
     await _customers(run)
+    await _bookings(run)
     complaints = await _complaints(run)
     interactions, surveys = await _interactions(run)
     await _sync_sequences(engine)
@@ -112,6 +124,7 @@ async def seed(
     return SeedSummary(
         customers=total_customers, complaints=complaints,
         interactions=interactions, surveys=surveys,
+        bookings=run.next_ids["bookings"] - first_booking,
     )  # fmt: skip
 
 
@@ -120,7 +133,7 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
 
 
 async def _next_ids(engine: AsyncEngine) -> dict[str, int]:
-    tables = (Customer, Complaint, ComplaintEvent, Interaction)
+    tables = (Customer, Complaint, ComplaintEvent, Interaction, Booking)
     found: dict[str, int] = {}
     async with engine.connect() as connection:
         for model in tables:
@@ -161,10 +174,20 @@ async def _fixtures(run: _Run) -> None:
                 {"customer_id": cid, "e164": phone, "label": "mobile"}
                 for phone in fixture.phones
             ])  # fmt: skip
+            await _insert(connection, Booking, _fixture_bookings(run, fixture, cid))
             for spec in fixture.complaints:
                 await _write_complaint(run, connection, spec, cid)
             calls = [_call(run, cid, ago, answered=True) for ago in fixture.calls_ago]
             await _insert(connection, Interaction, calls)
+
+
+def _fixture_bookings(
+    run: _Run, fixture: data.Fixture, cid: int
+) -> list[dict[str, Any]]:
+    demo = seed_bookings.FIXTURE_BOOKINGS.get(fixture.key, ())
+    return seed_bookings.fixture_rows(
+        demo, first_id=_take(run, "bookings", len(demo)), customer_id=cid, now=run.now
+    )
 
 
 def _fixture_row(fixture: data.Fixture, cid: int, now: float) -> dict[str, Any]:
@@ -217,6 +240,30 @@ async def _customers(run: _Run) -> None:
             await _insert(connection, PhoneNumber, phones)
         done += len(chunk)
         run.progress("customers", done, total)
+
+
+async def _bookings(run: _Run) -> None:
+    """Write the generated customers' bookings, a batch of customers at a time.
+
+    Bookings draw from a random stream of their own, so that adding them left the
+    customers, complaints and calls of a seed exactly as they were.
+    """
+    rng = random.Random(f"bookings-{run.plan.seed}")
+    total = run.plan.customers
+    done = 0
+    while done < total:
+        size = min(run.plan.batch, total - done)
+        first = run.first_random + done
+        rows = list(seed_bookings.booking_rows(
+            rng, first_id=run.next_ids["bookings"],
+            customer_ids=range(first, first + size),
+            per_customer=run.plan.bookings_per_customer, now=run.now,
+        ))  # fmt: skip
+        _take(run, "bookings", len(rows))
+        async with run.engine.begin() as connection:
+            await _insert(connection, Booking, rows)
+        done += size
+        run.progress("bookings", done, total)
 
 
 def _chunks(items: Iterable[_T], size: int) -> Iterable[list[_T]]:

@@ -20,12 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from callcenter.domain.ids import CustomerId
 from crm_link import external as ext
 from crm_link import facts, phones, workflow, writes
+from crm_link.bookings import NewBooking, insert_booking, reference_digits
 from crm_link.call_records import CallRecords
 from crm_link.complaint_desk import ComplaintDesk
 from crm_link.config import CrmConfig
-from crm_link.customers import CustomerRepository
+from crm_link.customers import CustomerRepository, customer_key
 from crm_link.db import make_engine, make_session_factory
-from crm_link.dto import CustomerRef, ScreenPop
+from crm_link.dto import BookingSummary, CustomerRef, IdentifiedBy, ScreenPop
+from crm_link.errors import NotFoundError
 from crm_link.outbox import Outbox
 from crm_link.reader import bound_engine, make_reader
 from crm_link.screen_pop import screen_pop as _screen_pop
@@ -106,29 +108,42 @@ class CrmService(CallRecords, ComplaintDesk):
 
     # --- screen pop -----------------------------------------------------------------
 
-    async def screen_pop(self, number: str, now: float) -> ScreenPop:
+    async def screen_pop(
+        self, number: str, now: float, *, reference: str | None = None
+    ) -> ScreenPop:
         """Return the screen-pop record of a caller id; never raises for the number.
 
         Unknown, withheld or unusable numbers give ``status="unknown"``; a number
         shared by several customers gives ``status="ambiguous"`` with all of them.
-        The external CRM, when linked, is asked in parallel and merged if it answers
-        within ``external_budget`` seconds; otherwise ``external_status`` says
-        ``unavailable`` and the local record is returned at once.
+        With ``reference`` (a booking reference the caller keyed, in any format:
+        only its digits count) the customer of that booking is the match, whatever
+        the number; when no booking has those digits the number decides as usual.
+        The external CRM, when linked, is asked about the number in parallel and
+        merged if it answers within ``external_budget`` seconds; otherwise
+        ``external_status`` says ``unavailable`` and the local record is returned
+        at once. A caller found by booking is not merged with what the external CRM
+        knows of the number: the call is about the booking's customer.
         """
         e164 = phones.try_normalize(number, region=self._config.default_region)
-        if e164 is None:
+        digits = reference_digits(reference) if reference else ""
+        if e164 is None and not digits:
             return unknown_caller(number, None, now)
         lookup = self._start_external(e164)
         pop = await self._reader.run(functools.partial(
             _screen_pop, number=number, e164=e164, now=now, config=self._config,
-            rules=self._rules,
+            rules=self._rules, reference=digits or None,
         ))  # fmt: skip
         if lookup is None:
             return pop
+        if pop.identified_by is IdentifiedBy.BOOKING:
+            lookup.cancel()
+            return pop
         return await ext.merge_when_ready(pop, lookup, self._external_budget)
 
-    def _start_external(self, e164: str) -> "asyncio.Task[ext.ExternalAnswer] | None":
-        if self._external is None:
+    def _start_external(
+        self, e164: str | None
+    ) -> "asyncio.Task[ext.ExternalAnswer] | None":
+        if self._external is None or e164 is None:
             return None
         return asyncio.create_task(ext.ask(self._external, e164))
 
@@ -166,6 +181,22 @@ class CrmService(CallRecords, ComplaintDesk):
             customer_id=CustomerId(str(row.id)), name=row.name, e164=e164,
             created=created,
         )  # fmt: skip
+
+    async def add_booking(self, booking: NewBooking, now: float) -> BookingSummary:
+        """Store a booking of a customer, found from then on by its reference.
+
+        Raises:
+            NotFoundError: the customer does not exist.
+            InvalidBookingError: the reference has no digits, or another booking
+                has the same digits (see ``crm_link.bookings``).
+        """
+        key = customer_key(booking.customer_id)
+        if key is None:
+            msg = f"no customer with id {booking.customer_id}"
+            raise NotFoundError(msg)
+        async with self._sessions() as session, session.begin():
+            await CustomerRepository(session).get(key)
+            return await insert_booking(session, booking, customer_key=key, now=now)
 
 
 def _language_for(region: str) -> str:

@@ -1,5 +1,10 @@
-"""The screen pop: known, unknown and ambiguous callers in at most 3 statements."""
+"""The screen pop: known, unknown and ambiguous callers in at most 3 statements.
 
+A caller is found by their number, or by a booking reference they keyed (the demo
+bookings are ``crm_link.seed_bookings.FIXTURE_BOOKINGS``).
+"""
+
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import TypeAlias
 
@@ -9,10 +14,11 @@ from sqlalchemy.engine import Connection
 
 from callcenter.domain.events import CallOutcome
 from callcenter.domain.ids import CallId, CustomerId
+from crm_link.bookings import NewBooking
 from crm_link.config import DAY, HOUR
 from crm_link.db import make_engine, make_session_factory
-from crm_link.dto import PopStatus, ScreenPop
-from crm_link.enums import ComplaintState, Severity, Tier
+from crm_link.dto import IdentifiedBy, PopStatus, ScreenPop
+from crm_link.enums import BookingKind, BookingStatus, ComplaintState, Severity, Tier
 from crm_link.seed import seed_demo
 from crm_link.service import CrmService
 from tests.crm_link.conftest import NOW
@@ -40,10 +46,12 @@ async def demo(db_url: str) -> AsyncIterator[Demo]:
     await service.aclose()
 
 
-async def _pop(demo: Demo, number: str, now: float = NOW) -> tuple[ScreenPop, int]:
+async def _pop(
+    demo: Demo, number: str, now: float = NOW, *, reference: str | None = None
+) -> tuple[ScreenPop, int]:
     service, counter = demo
     counter.count = 0
-    pop = await service.screen_pop(number, now)
+    pop = await service.screen_pop(number, now, reference=reference)
     return pop, counter.count
 
 
@@ -150,3 +158,116 @@ async def test_the_pop_shows_the_last_calls_with_their_survey_score(demo: Demo) 
     assert card.interactions[0].satisfaction == 2
     assert card.interactions[1].satisfaction is None
     assert card.calls_last_7d == 7
+
+
+STRANGER = "+86 131 1111 1111"
+TODAY = dt.date(2026, 1, 5)  # the day of NOW
+
+
+def days(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+async def test_a_keyed_booking_reference_names_its_customer_from_any_number(
+    demo: Demo,
+) -> None:
+    pop, statements = await _pop(demo, STRANGER, reference="12345678")
+    assert statements <= 3
+    assert (pop.status, pop.identified_by) == (PopStatus.KNOWN, IdentifiedBy.BOOKING)
+    assert (pop.e164, pop.reference) == ("+8613111111111", "12345678")
+    (card,) = pop.matches
+    assert (card.name, pop.routing.tier) == ("王芳", Tier.VIP)
+    booking = pop.booking
+    assert booking is not None
+    assert booking.customer_id == card.customer_id
+    assert (booking.reference, booking.kind, booking.status) == (
+        "H-1234-5678", BookingKind.HOTEL_STAY, BookingStatus.CONFIRMED,
+    )  # fmt: skip
+    assert (booking.starts_on, booking.ends_on) == (days(10), days(13))
+    assert booking.place.startswith("锦江饭店")
+
+
+async def test_a_booking_brings_the_same_facts_as_the_number(demo: Demo) -> None:
+    by_booking, _ = await _pop(demo, STRANGER, reference="12080105")
+    by_number, _ = await _pop(demo, "+8613700137000")
+    assert by_booking.matches == by_number.matches  # the same card: 李强's
+    assert by_booking.routing.urgent_complaint
+    assert by_booking.routing == by_number.routing
+    assert by_number.identified_by is IdentifiedBy.NUMBER
+    assert (by_number.reference, by_number.booking) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "keyed", ["12345678", "1234 5678", "H-1234-5678", "h1234.5678"]
+)
+async def test_only_the_digits_of_a_reference_count(demo: Demo, keyed: str) -> None:
+    pop, _ = await _pop(demo, "", reference=keyed)
+    assert pop.booking is not None
+    assert pop.booking.reference == "H-1234-5678"
+
+
+async def test_a_cancelled_booking_still_identifies_its_customer(demo: Demo) -> None:
+    pop, _ = await _pop(demo, STRANGER, reference="T-4420-7946")
+    assert pop.booking is not None
+    assert pop.booking.status is BookingStatus.CANCELLED
+    (card,) = pop.matches
+    assert card.name == "John Smith"
+    # the card lists what is still ahead: not the cancelled trip
+    assert [b.reference for b in card.bookings] == ["H-4420-7947"]
+
+
+async def test_a_reference_nobody_has_leaves_the_number_to_decide(demo: Demo) -> None:
+    stranger, statements = await _pop(demo, STRANGER, reference="99999999")
+    assert statements == 1
+    assert (stranger.status, stranger.identified_by) == (PopStatus.UNKNOWN, None)
+    assert (stranger.reference, stranger.booking) == ("99999999", None)
+    vip, statements = await _pop(demo, "+8613800138000", reference="99999999")
+    assert statements <= 3
+    assert (vip.status, vip.identified_by) == (PopStatus.KNOWN, IdentifiedBy.NUMBER)
+    assert (vip.matches[0].name, vip.booking) == ("王芳", None)
+
+
+async def test_a_booking_tells_apart_the_people_of_a_shared_line(demo: Demo) -> None:
+    pop, _ = await _pop(demo, "+8613600136000", reference="36001360")
+    assert pop.status is PopStatus.KNOWN
+    assert [card.name for card in pop.matches] == ["刘洋"]
+
+
+@pytest.mark.parametrize("number", ["", "anonymous"])
+async def test_a_withheld_number_with_a_reference(demo: Demo, number: str) -> None:
+    pop, statements = await _pop(demo, number, reference="39001390")
+    assert (statements <= 3, pop.e164) == (True, None)
+    assert pop.matches[0].name == "张伟 (锦江商旅)"
+    assert pop.routing.account_manager == "1001"
+    nothing, statements = await _pop(demo, number, reference="no digits")
+    assert (nothing.status, nothing.reference, statements) == (
+        PopStatus.UNKNOWN, None, 0,
+    )  # fmt: skip
+
+
+async def test_the_card_shows_the_bookings_ahead_nearest_first(demo: Demo) -> None:
+    service, _ = demo
+    guest = await service.create_customer_from_number("+8613312345678", NOW)
+    plan = [  # (reference, status, starts, ends)
+        ("H-7100-0001", BookingStatus.COMPLETED, -30, -28),
+        ("H-7100-0002", BookingStatus.CONFIRMED, 40, 42),
+        ("H-7100-0003", BookingStatus.CANCELLED, 2, 4),
+        ("H-7100-0004", BookingStatus.CONFIRMED, -1, 1),  # staying now
+        ("H-7100-0005", BookingStatus.PENDING, 9, 10),
+        ("H-7100-0006", BookingStatus.CONFIRMED, 20, 25),
+        ("H-7100-0007", BookingStatus.CONFIRMED, -3, 0),  # leaves today
+    ]
+    for reference, status, starts, ends in plan:
+        await service.add_booking(
+            NewBooking(
+                customer_id=guest.customer_id, reference=reference,
+                kind=BookingKind.HOTEL_STAY, status=status,
+                starts_on=days(starts), ends_on=days(ends),
+            ),
+            NOW,
+        )  # fmt: skip
+    pop, statements = await _pop(demo, "+8613312345678")
+    assert statements <= 3
+    assert [b.reference for b in pop.matches[0].bookings] == [
+        "H-7100-0007", "H-7100-0004", "H-7100-0005",
+    ]  # fmt: skip
