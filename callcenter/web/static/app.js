@@ -6,6 +6,7 @@ const rows = new Map();  // agent id -> <tr>
 let offset = 0;          // server clock minus ours, seconds
 let csrf = "";
 let backoff = 500;
+let supervisor = false;  // only supervisors see who monitors whom
 window.__wallboard = {version: -1, messages: 0, connected: false};
 
 function now() { return Date.now() / 1000 + offset; }
@@ -44,6 +45,7 @@ function apply(message) {
   window.__wallboard.messages += 1;
   window.__wallboard.lastChangedAt = message.changed_at;
   renderQueues(); renderComplaints(); renderAlerts(); renderCharts();
+  if (message.type === "snapshot" || message.agents) refreshMonitors();
 }
 
 function renderQueues() {
@@ -85,7 +87,7 @@ function renderAgents(ids) {
       tr = tbody.insertRow(); tr.dataset.agent = id; rows.set(id, tr);
       for (let i = 0; i < 6; i++) tr.insertCell();
       const actions = tr.insertCell();
-      actions.innerHTML = `<button data-act="pause">Pause</button> <button data-act="unpause">Unpause</button> <button data-act="logout">Log out</button> <button data-act="queues">Queues…</button> <button data-act="monitor">Monitor…</button>`;
+      actions.innerHTML = `<span class="monitor"></span> <button data-act="pause">Pause</button> <button data-act="unpause">Unpause</button> <button data-act="logout">Log out</button> <button data-act="queues">Queues…</button> <button data-act="monitor">Monitor…</button>`;
     }
     agentCells(a).forEach((text, i) => { tr.cells[i].textContent = text; });
     tr.cells[1].className = `state ${a.state}`;
@@ -171,6 +173,7 @@ async function checkSession() {
   if (response.status === 401) { window.location.assign("/login"); return false; }
   const me = await response.json();
   csrf = me.csrf_token; $("who").textContent = `${me.name} (${me.role})`;
+  supervisor = me.role === "supervisor";
   return true;
 }
 
@@ -200,6 +203,27 @@ async function act(method, path, body) {
   });
   const answer = await response.json();
   toast(response.ok ? (answer.message || `${answer.action} done for agent ${answer.agent_id}`) : answer.error.message);
+  if (path.endsWith("/monitor")) refreshMonitors(true);
+}
+
+function refreshMonitors(now) {
+  // Who listens to, whispers to or barges into whom: at most one request a second.
+  if (!supervisor) return;
+  const wait = now ? 0 : Math.max(0, 1000 - (Date.now() - (refreshMonitors.last || 0)));
+  clearTimeout(refreshMonitors.timer);
+  refreshMonitors.timer = setTimeout(loadMonitors, wait);
+}
+
+async function loadMonitors() {
+  refreshMonitors.last = Date.now();
+  const response = await fetch("/api/v1/monitors", {credentials: "same-origin"});
+  if (!response.ok) return;
+  const monitors = await response.json();
+  for (const tr of rows.values()) {
+    const mine = monitors.filter((m) => m.agent_id === tr.dataset.agent);
+    tr.querySelector("span.monitor").textContent =
+      mine.map((m) => `🎧 ${m.supervisor} (${m.started ? m.mode : "ringing"})`).join(" ");
+  }
 }
 
 function openMonitor(id) {

@@ -136,11 +136,18 @@ async def test_supervisor_monitors_an_agent_from_the_wallboard(
             )
             (session,) = center.switchboard.monitors.sessions
             assert (session.supervisor, session.mode.value) == ("sam", "whisper")
+            # supervisors see who monitors whom in the agent's row
+            await page.wait_for_selector(
+                f"{row} span.monitor:has-text('sam (whisper)')"
+            )
 
             await page.click(f"{row} button[data-act=monitor]")
             await page.click("#md-stop")
             await page.wait_for_selector("#toast:has-text('stopped monitoring')")
             assert center.switchboard.monitors.sessions == ()
+            await page.wait_for_function(
+                f"document.querySelector(\"{row} span.monitor\").textContent === ''"
+            )
             audit = center.settings.general.data_dir / "audit.jsonl"
             text = await asyncio.to_thread(audit.read_text)
             assert '"action": "monitor"' in text
