@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from callcenter.core.messages import BuildScreenPop, PersistVoicemail
-from callcenter.core.services import UNKNOWN, Facts
+from callcenter.core.services import Facts
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 from callcenter.jsonable import jsonable
@@ -12,7 +12,12 @@ from crm_link.service import CrmService
 
 
 def routing_facts_of(pop: ScreenPop) -> Facts:
-    """Return the flat routing facts the IVR and the ACD use."""
+    """Return the flat routing facts the IVR and the ACD use.
+
+    When the caller keyed a booking reference, ``booking_found`` says whether a
+    booking had it; when one did, ``booking_kind`` and ``booking_status`` describe
+    it (a flow may treat a cancelled booking differently).
+    """
     routing = pop.routing
     facts: Facts = {
         "known": bool(pop.matches),
@@ -31,6 +36,14 @@ def routing_facts_of(pop: ScreenPop) -> Facts:
         card = pop.matches[0]
         facts["name"] = card.name
         facts["language"] = card.language
+    if pop.reference is not None:
+        facts["booking_found"] = pop.booking is not None
+    if pop.booking is not None:
+        facts["booking_kind"] = pop.booking.kind.value
+        facts["booking_status"] = pop.booking.status.value
+        # The booking's customer replaces whoever the number said: blank what
+        # they do not have, or the IVR would keep the number's account manager.
+        facts.setdefault("account_manager", "")
     return facts
 
 
@@ -45,18 +58,23 @@ class CrmServices:
         """Look the caller up and return their routing facts."""
         return routing_facts_of(await self.crm.screen_pop(number, now))
 
-    async def reference_facts(self, reference: str, now: float) -> Facts:
-        """Answer "not found": the CRM keeps no account or booking references yet.
+    async def reference_facts(
+        self, reference: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the facts of the booking's customer, else of the caller's number.
 
-        The flow carries on as for an unknown caller (``known`` False), and the
-        keyed reference still reaches the agent in the screen pop's IVR variables.
+        ``booking_found`` says which: True when a booking has the reference's
+        digits (then ``booking_kind`` and ``booking_status`` too, so a flow can
+        branch on a cancelled booking), False when the number decided.
         """
-        del reference, now
-        return dict(UNKNOWN)
+        pop = await self.crm.screen_pop(number, now, reference=reference)
+        return routing_facts_of(pop)
 
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Build the full screen-pop record, with the IVR path and digits."""
-        pop = await self.crm.screen_pop(request.caller_number, now)
+        pop = await self.crm.screen_pop(
+            request.caller_number, now, reference=request.reference
+        )
         record = jsonable(pop)
         record["routing"] = routing_facts_of(pop)
         record["ivr_path"] = list(request.ivr_path)

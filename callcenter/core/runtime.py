@@ -189,9 +189,12 @@ class Runtime:
     async def _request(self, request: object) -> None:
         try:
             match request:
-                case LookupCustomer(call_id=call_id, reference=str() as reference):
-                    now = self.clock.now()
-                    facts = await self.services.reference_facts(reference, now)
+                case LookupCustomer(
+                    call_id=call_id, number=number, reference=str() as reference
+                ):
+                    facts = await self.services.reference_facts(
+                        reference, self.clock.now(), number=number
+                    )
                     self._inbox.append(CustomerFound(call_id=call_id, facts=facts))
                 case LookupCustomer(call_id=call_id, number=number):
                     facts = await self.services.routing_facts(number, self.clock.now())

@@ -22,11 +22,15 @@ class CallCenterServices(Protocol):
         """Return the caller's routing facts (``known`` False for a stranger)."""
         ...
 
-    async def reference_facts(self, reference: str, now: float) -> Facts:
-        """Return the routing facts of the customer with this account reference.
+    async def reference_facts(
+        self, reference: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the routing facts of the customer with this reference.
 
-        The caller keyed it (an account number): ``known`` False when no customer
-        has it, never an error for an unknown reference.
+        The caller keyed it (a booking reference, ``crm_lookup by: digits``). When
+        nobody has it the caller is who ``number`` (their caller id) says, as for
+        ``routing_facts``: a mistyped reference leaves a known caller known, and
+        ``known`` is False for a stranger; never an error for an unknown reference.
         """
         ...
 
@@ -75,15 +79,23 @@ class InMemoryServices:
         facts = self.customers.get(number)
         return dict(facts) if facts else dict(UNKNOWN)
 
-    async def reference_facts(self, reference: str, now: float) -> Facts:
-        """Return the stored facts for the account ``reference``."""
-        del now
+    async def reference_facts(
+        self, reference: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the stored facts for ``reference``, else those of ``number``."""
         facts = self.references.get(reference)
-        return dict(facts) if facts else dict(UNKNOWN)
+        if facts:
+            return dict(facts)
+        return await self.routing_facts(number, now)
 
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Return a record holding the facts, the IVR path and the digits."""
-        facts = await self.routing_facts(request.caller_number, now)
+        number, reference = request.caller_number, request.reference
+        facts = await (
+            self.reference_facts(reference, now, number=number)
+            if reference
+            else self.routing_facts(number, now)
+        )
         pop = ScreenPopReady(
             at=now,
             call_id=request.call_id,

@@ -1,10 +1,23 @@
-"""``CrmServices`` hands the switchboard's requests to the CRM's own API."""
+"""``CrmServices`` hands the switchboard's requests to the CRM's own API.
 
+The lookups run against the seeded demo CRM (``crm_link.seed``) on SQLite.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from callcenter.core.crm_services import CrmServices
-from callcenter.core.messages import PersistVoicemail
-from callcenter.domain.ids import CallId, CustomerId, QueueName
+from callcenter.core.messages import BuildScreenPop, PersistVoicemail
+from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
+from crm_link.db import make_engine
+from crm_link.migrate import upgrade
+from crm_link.seed import seed_demo
+from crm_link.service import CrmService
 
 
 class RecordingCrm:
@@ -43,3 +56,94 @@ async def test_a_voicemail_reaches_the_crm_without_its_mailbox() -> None:
             "customer_id": "c-7",
         }
     ]
+
+
+NOW = 1_767_600_000.0  # 2026-01-05 08:00 UTC
+STRANGER = "+8613311112222"
+VIP = "+8613800138000"  # 王芳; her stay H-1234-5678
+KEY_ACCOUNT = "+8613900139000"  # 张伟, account manager 1001
+URGENT_STAY = "12080105"  # 李强's room H-1208-0105; he has an open urgent complaint
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('crm') / 'demo.db'}"
+
+    async def build() -> None:
+        await upgrade(url)
+        engine = make_engine(url)
+        await seed_demo(engine, now=NOW)
+        await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, build()).result()
+    return url
+
+
+@pytest.fixture
+async def services(demo_db: str) -> AsyncIterator[CrmServices]:
+    async with CrmService.from_url(demo_db) as crm:
+        yield CrmServices(crm)
+
+
+async def test_a_keyed_booking_gives_its_customers_facts(
+    services: CrmServices,
+) -> None:
+    facts = await services.reference_facts(URGENT_STAY, NOW, number=STRANGER)
+    assert facts["known"] is True
+    assert (facts["name"], facts["urgent_complaint"]) == ("李强", True)
+    assert facts["booking_found"] is True
+    assert (facts["booking_kind"], facts["booking_status"]) == (
+        "hotel_stay", "confirmed",
+    )  # fmt: skip
+    # the booking's customer has no account manager: blank, not the number's
+    facts = await services.reference_facts(URGENT_STAY, NOW, number=KEY_ACCOUNT)
+    assert facts["account_manager"] == ""
+
+
+async def test_a_reference_nobody_has_leaves_the_caller_as_the_number_says(
+    services: CrmServices,
+) -> None:
+    vip = await services.reference_facts("99999999", NOW, number=VIP)
+    assert (vip["known"], vip["tier"], vip["booking_found"]) == (True, "vip", False)
+    assert "booking_status" not in vip
+    stranger = await services.reference_facts("99999999", NOW, number=STRANGER)
+    assert (stranger["known"], stranger["booking_found"]) == (False, False)
+
+
+async def test_the_screen_pop_record_carries_the_booking_keyed(
+    services: CrmServices,
+) -> None:
+    request = BuildScreenPop(
+        call_id=CallId("c1"), agent_id=AgentId("1001"), caller_number=STRANGER,
+        ivr_path=("identify", "booking_reference", "find_booking"),
+        ivr_variables={"booking_reference": "12345678"}, reference="12345678",
+    )  # fmt: skip
+    record: dict[str, Any] = (await services.screen_pop(request, NOW)).record
+    assert json.loads(json.dumps(record)) == record  # JSON as it is: dates as text
+    assert (record["identified_by"], record["reference"]) == ("booking", "12345678")
+    assert record["booking"] == {
+        "booking_id": record["booking"]["booking_id"],
+        "customer_id": record["matches"][0]["customer_id"],
+        "reference": "H-1234-5678",
+        "kind": "hotel_stay",
+        "status": "confirmed",
+        "starts_on": "2026-01-15",
+        "ends_on": "2026-01-18",
+        "place": "锦江饭店 · 上海 (Jin Jiang Hotel, Shanghai)",
+    }
+    assert record["matches"][0]["name"] == "王芳"
+    assert [b["reference"] for b in record["matches"][0]["bookings"]] == ["H-1234-5678"]
+    assert record["routing"]["booking_found"] is True
+
+
+async def test_without_a_reference_the_number_decides(services: CrmServices) -> None:
+    request = BuildScreenPop(
+        call_id=CallId("c2"), agent_id=AgentId("1001"), caller_number=VIP,
+        ivr_path=(), ivr_variables={},
+    )  # fmt: skip
+    record: dict[str, Any] = (await services.screen_pop(request, NOW)).record
+    assert (record["identified_by"], record["reference"], record["booking"]) == (
+        "number", None, None,
+    )  # fmt: skip
+    assert "booking_found" not in record["routing"]
