@@ -22,8 +22,11 @@ def _luhn(digits: str) -> bool:
 
 
 def booking_reference(digits: str) -> bool:
-    """A booking reference is six digits keyed on the phone."""
-    return re.fullmatch(r"\d{6}", digits) is not None
+    """A booking reference is keyed as its eight digits (``H-1234-5678``: 12345678).
+
+    Eight digits give the CRM room for tens of millions of unique references.
+    """
+    return re.fullmatch(r"\d{8}", digits) is not None
 
 
 def account_number(digits: str) -> bool:

@@ -85,13 +85,18 @@ def test_run_prints_path_prompts_and_outcome(runner: CliRunner) -> None:
 
 
 def test_run_a_known_vip_skips_the_language_menu(runner: CliRunner) -> None:
-    args = ["run", "main", "--dir", str(SAMPLES), "--dtmf", "2,123456", "--tier", "vip"]
+    args = ["run", "main", "--dir", str(SAMPLES), "--dtmf", "2,12345678"]
+    args += ["--tier", "vip"]
     result = runner.invoke(ivr_group, args)
 
     assert result.exit_code == 0, result.output
     assert "choose_language" not in result.output
-    assert "main_menu -> booking_reference -> read_back_reference" in result.output
-    assert "<digits 123456>" in result.output
+    assert (
+        "main_menu -> booking_reference -> find_booking -> read_back_reference"
+        in result.output
+    )
+    assert "LookupCustomer by=digits value=12345678" in result.output
+    assert "<digits 12345678>" in result.output
 
 
 def test_run_open_complaint_goes_to_the_complaints_team(runner: CliRunner) -> None:

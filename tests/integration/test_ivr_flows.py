@@ -66,9 +66,10 @@ WAYS = {
     "key_intro": Way(number=KEY),
     "main_menu": Way(digits=("1",)),
     "booking_reference": Way(digits=("1", "2")),
-    "read_back_reference": Way(digits=("1", "2", "123456")),
+    "find_booking": Way(digits=("1", "2", "12345678")),
+    "read_back_reference": Way(digits=("1", "2", "12345678")),
     "reservations_queue": Way(digits=("1", "1")),
-    "bookings_queue": Way(digits=("1", "2", "123456")),
+    "bookings_queue": Way(digits=("1", "2", "12345678")),
     "complaints_queue": Way(digits=("1", "3")),
     "key_accounts_queue": Way(number=KEY, digits=("4",)),
     "queue_callback": Way(digits=("1", "1"), press_2_after=30),
@@ -196,7 +197,7 @@ async def test_a_caller_on_hold_asks_for_a_callback_and_is_called_back() -> None
     ("flow", "digits", "queue"),
     [
         ("main", ("1", "1", *KEEP_WAITING), "reservations"),
-        ("hotel", ("2", "123456", *KEEP_WAITING), "bookings"),
+        ("hotel", ("2", "12345678", *KEEP_WAITING), "bookings"),
         ("travel", ("1", *KEEP_WAITING), "reservations"),
     ],
 )

@@ -131,7 +131,7 @@ nodes:
   ref:
     kind: collect
     prompt: custom/enter-ref
-    max_digits: 6
+    max_digits: 8
     validator: booking_reference
     store: booking
     retries: 1
@@ -146,10 +146,10 @@ nodes:
 def test_collect_validates_and_stores(tmp_path: Path) -> None:
     call = Call(make_flow(tmp_path, COLLECT))
 
-    assert call.start()[-1] == ask("custom/enter-ref", max_digits=6, timeout=7.0)
-    call.keys("012345#")
+    assert call.start()[-1] == ask("custom/enter-ref", max_digits=8, timeout=7.0)
+    call.keys("01234567#")
 
-    assert call.session.variables["booking"] == "012345"
+    assert call.session.variables["booking"] == "01234567"
     assert call.session.outcome == "ok"
 
 
@@ -159,7 +159,7 @@ def test_collect_retries_invalid_input_then_fails_over(tmp_path: Path) -> None:
 
     assert media(call.keys("123")) == [play("custom/invalid-ref")]
     assert call.finished_prompt() == [
-        ask("custom/enter-ref", max_digits=6, timeout=7.0)
+        ask("custom/enter-ref", max_digits=8, timeout=7.0)
     ]
     call.keys("")
 

@@ -51,7 +51,7 @@ SCENARIOS: dict[str, Scenario] = {
     "main booking in chinese": Scenario(
         "main",
         "answered",
-        CallerScript(dtmf=keys("2", "2", "123456", "5", "5", "5"), agent_after=30),
+        CallerScript(dtmf=keys("2", "2", "12345678", "5", "5", "5"), agent_after=30),
     ),
     "main open complaint": Scenario(
         "main",
@@ -91,7 +91,7 @@ SCENARIOS: dict[str, Scenario] = {
     "hotel stay reference": Scenario(
         "hotel",
         "answered",
-        CallerScript(dtmf=keys("2", "654321", "4", "4", "4"), agent_after=30),
+        CallerScript(dtmf=keys("2", "65432109", "4", "4", "4"), agent_after=30),
     ),
     "hotel front desk after repeat": Scenario(
         "hotel", "transferred", CallerScript(dtmf=keys("9", "3"))
@@ -135,7 +135,7 @@ SCENARIOS: dict[str, Scenario] = {
     "travel booking": Scenario(
         "travel",
         "answered",
-        CallerScript(dtmf=keys("2", "123456", "5", "5", "5"), agent_after=30),
+        CallerScript(dtmf=keys("2", "12345678", "5", "5", "5"), agent_after=30),
     ),
     "travel emergency": Scenario("travel", "transferred", CallerScript(dtmf=keys("3"))),
     "travel complaint": Scenario(

@@ -8,9 +8,10 @@ from ivr.validators import VALIDATORS
 @pytest.mark.parametrize(
     ("name", "digits", "ok"),
     [
-        ("booking_reference", "123456", True),
-        ("booking_reference", "12345", False),
+        ("booking_reference", "12345678", True),
         ("booking_reference", "1234567", False),
+        ("booking_reference", "123456789", False),
+        ("booking_reference", "1234-5678", False),
         ("account_number", "49927398716", True),
         ("account_number", "49927398717", False),
         ("account_number", "1234", False),

@@ -5,6 +5,7 @@ from pathlib import Path
 from acd.config import AgentConfig, QueueConfig
 from acd.engine import AcdEngine
 from acd.inputs import LogIn
+from callcenter.core.messages import BuildScreenPop, CustomerFound, LookupCustomer
 from callcenter.core.switchboard import Switchboard, skill_levels
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
@@ -26,8 +27,8 @@ AGENT = AgentId("1001")
 CALL = CallId("c1")
 
 
-def board(tmp_path: Path) -> Switchboard:
-    (tmp_path / "main.yaml").write_text(FLOW, encoding="utf-8")
+def board(tmp_path: Path, flow: str = FLOW) -> Switchboard:
+    (tmp_path / "main.yaml").write_text(flow, encoding="utf-8")
     acd = AcdEngine(
         [QueueConfig(name=QueueName("support"), ring_timeout=15)],
         [
@@ -73,3 +74,42 @@ def test_skill_levels_read_name_and_level() -> None:
         "complaints": 5,
         "language:zh": 1,
     }
+
+
+KEYED_FLOW = """
+start: reference
+nodes:
+  reference:
+    kind: collect
+    prompt: custom/enter-booking-reference
+    max_digits: 8
+    store: booking_reference
+    next: find
+  find:
+    kind: crm_lookup
+    by: digits
+    variable: booking_reference
+    next: queue
+  queue:
+    kind: enqueue
+    queue: support
+    hold: {announce_on_entry: false, offer_after: 0}
+"""
+
+
+def test_the_screen_pop_is_asked_for_the_reference_the_ivr_looked_up(
+    tmp_path: Path,
+) -> None:
+    switchboard = board(tmp_path, KEYED_FLOW)
+    switchboard.handle(ev.CallOffered(at=1.0, call_id=CALL, caller_number="+1"), 1.0)
+    out = switchboard.handle(
+        ev.DigitsCollected(at=4.0, call_id=CALL, digits="12345678"), 4.0
+    )
+    (lookup,) = [o for o in out if isinstance(o, LookupCustomer)]
+    assert (lookup.number, lookup.reference) == ("+1", "12345678")
+    found = CustomerFound(call_id=CALL, facts={"known": True, "customer_id": "7"})
+    switchboard.handle(found, 4.5)
+    out = switchboard.handle(ev.AgentRinging(at=5.0, call_id=CALL, agent_id=AGENT), 5.0)
+    (pop,) = [o for o in out if isinstance(o, BuildScreenPop)]
+    assert (pop.caller_number, pop.reference) == ("+1", "12345678")
+    assert pop.ivr_variables["booking_reference"] == "12345678"
