@@ -1,6 +1,7 @@
 """``callcenter crm`` and ``callcenter db``: the CRM from the command line.
 
-``crm pop NUMBER`` prints the screen-pop record an agent would see; ``db upgrade``
+``crm pop NUMBER`` (or ``crm pop --reference H-1234-5678``: the caller keyed a
+booking reference) prints the screen-pop record an agent would see; ``db upgrade``
 migrates the schema; ``db seed`` fills it with demo data (the named demo customers
 plus as many generated ones as asked, with a progress bar). The database URL comes
 from ``--db-url``, else ``CALLCENTER_DATABASE__URL``, else ``var/callcenter.db``.
@@ -8,7 +9,6 @@ Bad input prints one ``error:`` line and exits with status 2.
 """
 
 import asyncio
-import dataclasses
 import json
 import sys
 import time
@@ -27,9 +27,10 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from callcenter.jsonable import jsonable
 from crm_link.config import CrmConfig
 from crm_link.db import DEFAULT_SQLITE_URL, make_engine
-from crm_link.dto import ScreenPop
+from crm_link.dto import BookingSummary, ScreenPop
 from crm_link.errors import CrmError
 from crm_link.migrate import upgrade
 from crm_link.seed import SeedPlan, SeedSummary, seed
@@ -70,24 +71,43 @@ def crm_group(ctx: click.Context, db_url: str) -> None:
 
 
 @crm_group.command("pop")
-@click.argument("number")
+@click.argument("number", required=False, default="")
+@click.option(
+    "--reference",
+    default=None,
+    help="A booking reference the caller keyed (only its digits count).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--region", default="CN", show_default=True, help="Default country.")
 @click.pass_context
-def pop_command(ctx: click.Context, number: str, region: str, *, as_json: bool) -> None:
-    """Show the screen pop of NUMBER (unknown numbers give an unknown caller)."""
+def pop_command(
+    ctx: click.Context,
+    number: str,
+    reference: str | None,
+    region: str,
+    *,
+    as_json: bool,
+) -> None:
+    """Show the screen pop of NUMBER, or of the booking --reference.
+
+    Unknown numbers give an unknown caller. With --reference the booking's
+    customer is shown whatever NUMBER is; a reference no booking has falls back
+    to NUMBER.
+    """
     if len(region) != 2 or not region.isalpha():  # noqa: PLR2004
         _fail(f"--region must be a two-letter country code, got {region!r}")
+    if not number and reference is None:
+        _fail("give a NUMBER, a --reference, or both")
 
     async def lookup() -> ScreenPop:
         async with CrmService.from_url(
             ctx.obj["db_url"], config=CrmConfig(default_region=region.upper())
         ) as crm:
-            return await crm.screen_pop(number, time.time())
+            return await crm.screen_pop(number, time.time(), reference=reference)
 
     pop = _run(lookup())
     if as_json:
-        payload = dataclasses.asdict(pop) | {"routing": dataclasses.asdict(pop.routing)}
+        payload = jsonable(pop) | {"routing": jsonable(pop.routing)}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _print_pop(pop)
@@ -95,7 +115,14 @@ def pop_command(ctx: click.Context, number: str, region: str, *, as_json: bool) 
 
 def _print_pop(pop: ScreenPop) -> None:
     console = Console()
-    console.print(f"[bold]{pop.number}[/] → {pop.e164 or '(unusable)'}: {pop.status}")
+    if pop.number:
+        number = f"[bold]{pop.number}[/] → {pop.e164 or '(unusable)'}"
+        console.print(f"{number}: {pop.status}")
+    if pop.reference is not None:
+        found = "no such booking"
+        if pop.booking:
+            found = f"{pop.booking.reference} {_booking_text(pop.booking)}"
+        console.print(f"reference {pop.reference}: {found} → {pop.status}")
     for card in pop.matches:
         table = Table(title=f"{card.name} (#{card.customer_id})", show_header=False)
         facts = card.facts
@@ -122,10 +149,19 @@ def _print_pop(pop: ScreenPop) -> None:
                 f"{complaint.state} {complaint.severity} {complaint.category}"
                 f"{overdue}: {complaint.description}",
             )
+        for booking in card.bookings:
+            table.add_row(f"booking {booking.reference}", _booking_text(booking))
         for call in card.interactions:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(call.offered_at))
             table.add_row(f"call {stamp}", f"{call.outcome} {call.queue or ''}")
         console.print(table)
+
+
+def _booking_text(booking: BookingSummary) -> str:
+    return (
+        f"{booking.kind} {booking.status} {booking.starts_on} → {booking.ends_on} "
+        f"{booking.place}"
+    )
 
 
 @click.group("db")
@@ -169,7 +205,8 @@ def seed_command(
     summary = _run(_seed(ctx.obj["db_url"], plan))
     click.echo(
         f"seeded {summary.customers} customers, {summary.complaints} complaints, "
-        f"{summary.interactions} calls, {summary.surveys} surveys"
+        f"{summary.interactions} calls, {summary.surveys} surveys, "
+        f"{summary.bookings} bookings"
     )
 
 

@@ -16,6 +16,7 @@ def test_seed_then_pop_a_known_and_an_unknown_caller(tmp_path: Path) -> None:
     )
     assert seeded.exit_code == 0, seeded.output
     assert "seeded 57 customers, 5 complaints" in seeded.output
+    assert "bookings" in seeded.output
     known = runner.invoke(
         crm_group, ["--db-url", url, "pop", "138 0013 8000", "--json"]
     )
@@ -40,3 +41,28 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert bad_url.exit_code == 2
     assert bad_url.output.startswith("error: ")
     assert len(bad_url.output.strip().splitlines()) == 1
+
+
+def test_pop_by_the_booking_reference_a_caller_keyed(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
+    runner = CliRunner()
+    seeded = runner.invoke(db_group, ["--db-url", url, "seed", "--customers", "5"])
+    assert seeded.exit_code == 0, seeded.output
+    by_reference = runner.invoke(
+        crm_group, ["--db-url", url, "pop", "--reference", "1234-5678", "--json"]
+    )
+    assert by_reference.exit_code == 0, by_reference.output
+    payload = json.loads(by_reference.output)
+    assert (payload["identified_by"], payload["reference"]) == ("booking", "12345678")
+    assert payload["booking"]["reference"] == "H-1234-5678"
+    assert payload["matches"][0]["name"] == "王芳"
+    as_table = runner.invoke(
+        crm_group, ["--db-url", url, "pop", "+8613700137000", "--reference", "99999999"]
+    )
+    assert as_table.exit_code == 0, as_table.output
+    assert "reference 99999999: no such booking" in as_table.output
+    assert "李强" in as_table.output  # the number decides
+    assert "H-1208-0105" in as_table.output  # his stay, in the card
+    nothing = runner.invoke(crm_group, ["--db-url", url, "pop"])
+    assert nothing.exit_code == 2
+    assert nothing.output.strip() == "error: give a NUMBER, a --reference, or both"
