@@ -12,7 +12,7 @@ from typing import Any
 from acd import inputs as acd_in
 from callcenter.center import CallCenter, make_call_center
 from callcenter.clock import VirtualClock
-from callcenter.core.services import Facts, InMemoryServices
+from callcenter.core.services import CallCenterServices, Facts, InMemoryServices
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId
@@ -35,8 +35,13 @@ class Line:
         references: Mapping[str, Facts] | None = None,
         hours: Mapping[str, Any] | None = None,
         start: float = 1_767_600_000.0,  # Monday 2026-01-05 08:00 UTC
+        services: CallCenterServices | None = None,
     ) -> None:
-        """Build the center; no agent is logged in yet (see ``log_in``)."""
+        """Build the center; no agent is logged in yet (see ``log_in``).
+
+        The CRM is ``InMemoryServices`` knowing ``customers`` and ``references``,
+        unless ``services`` (a real CRM) is given.
+        """
         settings = load_settings(
             overrides={
                 "ivr": {"main_flow": main_flow, "flows_dir": flows_dir},
@@ -55,7 +60,7 @@ class Line:
         )
         self.services = InMemoryServices(customers, references=references)
         self.center: CallCenter = make_call_center(
-            settings, clock=self.clock, services=self.services, pbx=self.pbx
+            settings, clock=self.clock, services=services or self.services, pbx=self.pbx
         )
         self.events: list[ev.DomainEvent] = []
         self.commands: list[cmd.PbxCommand] = []
