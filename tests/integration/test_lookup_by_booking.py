@@ -16,6 +16,7 @@ import pytest
 
 from callcenter.core.crm_services import CrmServices
 from callcenter.domain import events as ev
+from callcenter.domain.ids import CallId
 from crm_link.db import make_engine
 from crm_link.migrate import upgrade
 from crm_link.seed import seed_demo
@@ -50,7 +51,7 @@ async def crm(demo_db: Path) -> AsyncIterator[CrmServices]:
         yield CrmServices(service)
 
 
-def popped(line: Line, call: str) -> dict[str, Any]:
+def popped(line: Line, call: CallId) -> dict[str, Any]:
     (pop,) = line.of(ev.ScreenPopReady, call)
     record: dict[str, Any] = pop.record
     return record
