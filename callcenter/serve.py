@@ -4,7 +4,8 @@ Start order: database (migrate, seed the demo on first run), the agent state log
 MQTT broker (embedded unless configured), PBX, bus bridge, web page, then the
 runtime loop. Stop order is the reverse, after the runtime has recorded every call
 still in progress and the agent state log has written the open stretches, so Ctrl-C
-loses no database write and leaves no port open.
+loses no database write and leaves no port open (a crash loses at most the last
+minute of agent state time: the log checkpoints open stretches every minute).
 """
 
 import asyncio
@@ -152,11 +153,16 @@ async def serve(settings: Settings, *, duration: float | None = None) -> None:
 
 @contextlib.asynccontextmanager
 async def _agent_log(center: CallCenter, crm: "CrmService") -> AsyncIterator[None]:
-    """Store agent state stretches from the bus (for occupancy in reports)."""
+    """Store agent state stretches from the bus (for occupancy in reports).
+
+    Open stretches are checkpointed on the runtime's clock every minute, so a crash
+    loses at most a minute of each agent's state time.
+    """
     from crm_link.agent_log import AgentStateLog  # noqa: PLC0415
 
     log = AgentStateLog(crm.record_agent_intervals)
     unlisten = center.bus.add_listener(log, name="agent-state-log")
+    log.start(center.clock)
     try:
         yield
     finally:
