@@ -265,10 +265,11 @@ class Voicemail(Base):
 
 
 class AgentStateInterval(Base):
-    """A closed stretch an agent spent in one state: what occupancy reports sum.
+    """A stretch an agent spent in one state: what occupancy reports sum.
 
     Written when the stretch ends (the next ``AgentStateChanged``, or the server
-    stopping); a stretch still open when the process dies is lost, never guessed.
+    stopping) and, while open, every minute up to that minute (a checkpoint extends
+    the same row): a crash loses at most the last minute, never guesses it.
     """
 
     __tablename__ = "agent_state_intervals"
