@@ -11,9 +11,10 @@ explains how a spy is set up):
 * ``DTMFEnd`` received on the spy channel, 4/5/6 (ChanSpy's ``d``: our ``PlayDTMF``
   or the supervisor's keypad) -> ``MonitorModeChanged``, once.
 * ``Hangup`` of the spy channel -> ``MonitorEnded``: ``stopped`` when we hung it
-  up, ``call_ended`` when the agent's channel is already gone (ChanSpy's ``E``),
-  else ``hung_up`` (the supervisor hung up, or keyed ``*``). A spy that never
-  started -> ``MonitorFailed`` (``call_ended`` or ``not_answered``).
+  up (also while it still rang), ``call_ended`` when the agent's channel is already
+  gone (ChanSpy's ``E``), else ``hung_up`` (the supervisor hung up, or keyed ``*``).
+  Any other spy that never started -> ``MonitorFailed`` (``call_ended`` or
+  ``not_answered``).
 
 Every event about a spy channel that names it keeps ``Spy.name`` current (the
 actions address the channel by name; until a name is known, by its Uniqueid, which
@@ -87,10 +88,10 @@ def gone(spy: Spy, registry: ChannelRegistry, now: float) -> list[DomainEvent]:
     """Forget a spy whose channel hung up; return how its monitor ended."""
     registry.spies.close(spy)
     agent_gone = registry.leg(spy.target) is None
+    if spy.ending is not None:  # we hung it up (even while it still rang)
+        return [ended(spy, now, spy.ending)]
     if spy.started:
-        reason = spy.ending or (
-            MonitorEndReason.CALL_ENDED if agent_gone else MonitorEndReason.HUNG_UP
-        )
+        reason = MonitorEndReason.CALL_ENDED if agent_gone else MonitorEndReason.HUNG_UP
         return [ended(spy, now, reason)]
     if agent_gone:
         return [_failure(spy, now, "call_ended", "the call ended before it started")]
@@ -114,6 +115,8 @@ def _originate_response(
     if (event.get("Response") or "").lower() != "failure":
         spy.name = event.get("Channel") or spy.name
         return []
+    if spy.ending is not None:
+        return gone(spy, registry, now)  # we hung it up while it rang
     registry.spies.close(spy)
     reason = event.get("Reason") or ""
     why = _NOT_ANSWERED.get(reason, f"reason {reason}")

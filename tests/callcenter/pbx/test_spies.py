@@ -241,6 +241,21 @@ def test_stop_hangs_up_the_spy_channel_and_its_hangup_reports_stopped() -> None:
     assert not registry.spies
 
 
+def test_stopping_a_phone_that_still_rings_ends_it_as_stopped() -> None:
+    registry = talking()
+    spies.plan(monitor(), registry, 100.0)
+    stop = cmd.StopMonitor(call_id=CALL, agent_id=AGENT, endpoint=SAM)
+    plan = spies.plan(stop, registry, 101.0)
+    assert fields(plan.action) == ("Hangup", {"Channel": SPY, "Cause": "16"}, None)
+    # Asterisk may report the Originate's end before the channel's Hangup
+    gave_up = SPY_ANSWERED.replace("Success", "Failure").replace(
+        "Reason: 4", "Reason: 1"
+    )
+    (ended,) = replay(registry, gave_up, spy_event("Hangup", "Cause: 16"))
+    assert isinstance(ended, MonitorEnded)
+    assert ended.reason is MonitorEndReason.STOPPED
+
+
 def test_the_agents_hangup_ends_the_monitor_after_the_agents_leg() -> None:
     registry = listening()
     events = replay(
