@@ -161,6 +161,14 @@ async def _measure_outbox(folder: Path, agents: int) -> None:
     )
 
 
+async def _drop_database(port: int, name: str) -> None:
+    import asyncpg  # noqa: PLC0415
+
+    connection = await asyncpg.connect(f"postgresql://crm@127.0.0.1:{port}/postgres")
+    await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await connection.close()
+
+
 async def main(args: argparse.Namespace) -> None:
     folder = BENCH / "agent_log"
     folder.mkdir(parents=True, exist_ok=True)
@@ -181,7 +189,8 @@ async def main(args: argparse.Namespace) -> None:
         print("PostgreSQL: binaries not installed, skipped")
         return
     try:
-        pg_url = await _postgres_db(args.pg_port, f"agent_log_{int(time.time())}")
+        await _drop_database(args.pg_port, "agent_log")  # a fresh one each run
+        pg_url = await _postgres_db(args.pg_port, "agent_log")
         await upgrade(pg_url)
         await _measure("PostgreSQL", pg_url, args.agents, args.minutes)
         await _measure_report(pg_url, args.minutes)
