@@ -22,8 +22,9 @@ import sqlalchemy as sa
 
 from crm_link.db import make_engine
 from crm_link.migrate import upgrade
-from crm_link.models import PhoneNumber
+from crm_link.models import Booking, Customer, PhoneNumber
 from crm_link.seed import SeedPlan, seed
+from crm_link.seed_bookings import booking_rows
 from crm_link.service import CrmService
 
 NOW = 1_767_600_000.0
@@ -38,6 +39,8 @@ def _progress(stage: str, done: int, total: int) -> None:
 async def _seed_once(url: str, marker: Path, plan: SeedPlan) -> None:
     if marker.exists():  # noqa: ASYNC240
         print(f"  reusing seeded database ({marker.name})")
+        await upgrade(url)  # a database seeded before the latest migrations
+        await fill_bookings(url)
         return
     await upgrade(url)
     engine = make_engine(url)
@@ -46,6 +49,37 @@ async def _seed_once(url: str, marker: Path, plan: SeedPlan) -> None:
     await engine.dispose()
     print(f"  seeded in {time.perf_counter() - started:.1f} s")
     marker.touch()  # noqa: ASYNC240
+
+
+async def fill_bookings(url: str) -> None:
+    """Give every customer bookings (1.5 on average) unless there are some.
+
+    A database seeded before bookings existed gets those the seed now writes
+    (from the same generator, though not the same draws); the time is printed.
+    """
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            if await connection.scalar(sa.select(Booking.id).limit(1)) is not None:
+                return
+            top = await connection.scalar(sa.select(sa.func.max(Customer.id))) or 0
+        started = time.perf_counter()
+        rng, written = random.Random("bookings-7"), 0
+        for first in range(1, top + 1, 20_000):
+            rows = list(booking_rows(
+                rng, first_id=written + 1, now=NOW, per_customer=1.5,
+                customer_ids=range(first, min(first + 20_000, top + 1)),
+            ))  # fmt: skip
+            async with engine.begin() as connection:
+                await connection.execute(sa.insert(Booking), rows)
+            written += len(rows)
+        seconds = time.perf_counter() - started
+        print(f"  added {written:,} bookings for {top:,} customers in {seconds:.1f} s")
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql("ANALYZE bookings")
+    finally:
+        await engine.dispose()
 
 
 async def _numbers(url: str, count: int, rng: random.Random) -> list[str]:
