@@ -115,14 +115,7 @@ def pop_command(
 
 def _print_pop(pop: ScreenPop) -> None:
     console = Console()
-    if pop.number:
-        number = f"[bold]{pop.number}[/] → {pop.e164 or '(unusable)'}"
-        console.print(f"{number}: {pop.status}")
-    if pop.reference is not None:
-        found = "no such booking"
-        if pop.booking:
-            found = f"{pop.booking.reference} {_booking_text(pop.booking)}"
-        console.print(f"reference {pop.reference}: {found} → {pop.status}")
+    _print_header(console, pop)
     for card in pop.matches:
         table = Table(title=f"{card.name} (#{card.customer_id})", show_header=False)
         facts = card.facts
@@ -155,6 +148,17 @@ def _print_pop(pop: ScreenPop) -> None:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(call.offered_at))
             table.add_row(f"call {stamp}", f"{call.outcome} {call.queue or ''}")
         console.print(table)
+
+
+def _print_header(console: Console, pop: ScreenPop) -> None:
+    if pop.number:
+        number = f"[bold]{pop.number}[/] → {pop.e164 or '(unusable)'}"
+        console.print(f"{number}: {pop.status}")
+    if pop.reference is not None:
+        found = "no such booking"
+        if pop.booking:
+            found = f"{pop.booking.reference} {_booking_text(pop.booking)}"
+        console.print(f"reference {pop.reference}: {found} → {pop.status}")
 
 
 def _booking_text(booking: BookingSummary) -> str:

@@ -61,10 +61,7 @@ def screen_pop(
     booking has them its customer is the match, otherwise the owners of ``e164``.
     """
     statements = BY_REFERENCE if reference else BY_NUMBER
-    params: dict[str, Any] = {
-        "e164": e164, "reference": reference, "matches": config.max_matches,
-        "today": today_of(now), "bookings_shown": config.bookings_shown,
-    }  # fmt: skip
+    params = _matching(e164, reference, now, config)
     customers = _customers(connection.execute(statements.customers, params))
     if not customers:
         return unknown_caller(number, e164, now, reference=reference)
@@ -90,6 +87,16 @@ def screen_pop(
         identified_by=IdentifiedBy.BOOKING if keyed else IdentifiedBy.NUMBER,
         reference=reference, booking=keyed,
     )  # fmt: skip
+
+
+def _matching(
+    e164: str | None, reference: str | None, now: float, config: CrmConfig
+) -> dict[str, Any]:
+    """Return the parameters every statement finds the matched customers with."""
+    return {
+        "e164": e164, "reference": reference, "matches": config.max_matches,
+        "today": today_of(now), "bookings_shown": config.bookings_shown,
+    }  # fmt: skip
 
 
 def unknown_caller(
