@@ -201,9 +201,13 @@ _IVR_CONTEXT = frozenset({"caller_number", "business_hours", "holiday", "languag
 
 
 def ivr_line(record: dict[str, Any]) -> str:
-    """Return the IVR path and, on a second line, what the caller keyed."""
+    """Return what the caller keyed (if anything), then the IVR path they took.
+
+    The keyed digits come first: the path may wrap, and a booking reference is
+    what the agent needs.
+    """
     path = " > ".join(str(p) for p in record.get("ivr_path") or [])
     variables = record.get("ivr_variables") or {}
     known = _IVR_CONTEXT | set(record.get("routing") or {})
     keyed = ", ".join(f"{k}={v}" for k, v in variables.items() if k not in known)
-    return f"IVR: {path or '-'}" + (f"\nkeyed: {keyed}" if keyed else "")
+    return (f"keyed: {keyed}\n" if keyed else "") + f"IVR: {path or '-'}"

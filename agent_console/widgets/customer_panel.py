@@ -94,16 +94,23 @@ def _card_text(
             "Waiting for a call." if desk.call is None else "Looking up the caller..."
         )
     if card is None:
-        return (
-            f"[b]Unknown caller[/] {escape(str(record.get('number', '')))}\n"
-            "Press [b]n[/] to create a customer from the number."
-        )
+        unknown = [
+            f"[b]Unknown caller[/] {escape(str(record.get('number', '')))}",
+            "Press [b]n[/] to create a customer from the number.",
+        ]
+        if record.get("reference"):
+            unknown.insert(1, _booking_line(record, {}))
+        return "\n".join(unknown)
     manager = card.get("account_manager_name") or card.get("account_manager") or "-"
     badge = TIER_BADGES.get(card["tier"], card["tier"])
     name = f"[b]{escape(card['name'])}[/]"
     stages = f"loyalty {card['loyalty_stage']} · lifecycle {card['lifecycle_stage']}"
+    head = f"{name}  [reverse] {escape(badge)} [/]  #{card['customer_id']}"
+    if record.get("identified_by") == "booking":  # not proof of who is speaking
+        head += "  [b yellow]confirm name[/]"
     lines = [
-        f"{name}  [reverse] {escape(badge)} [/]  #{card['customer_id']}",
+        head,
+        _booking_line(record, card),
         escape(stages),
         escape(f"language {card['language']} · manager {manager}"),
         escape(
@@ -118,4 +125,29 @@ def _card_text(
         lines.append(
             f"[b yellow]{shared} customers share this number[/]: press [b]m[/] to pick"
         )
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
+
+
+def _booking_line(record: dict[str, Any], card: dict[str, Any]) -> str:
+    """The booking the caller keyed, else their next one (or nothing).
+
+    When the booking is what identified the caller, the name line asks the agent
+    to confirm the name: a reference found the customer, not proof of who speaks.
+    """
+    keyed, reference = record.get("booking"), record.get("reference")
+    if keyed:
+        return f"[b]booking[/] {escape(_booking_text(keyed))}"
+    if reference:
+        return f"[b]booking {escape(str(reference))} not found[/]"
+    upcoming = card.get("bookings") or []
+    if not upcoming:
+        return ""
+    more = f" (+{len(upcoming) - 1} more)" if len(upcoming) > 1 else ""
+    return f"next booking {escape(_booking_text(upcoming[0]))}{more}"
+
+
+def _booking_text(booking: dict[str, Any]) -> str:
+    """Reference, dates, status, then the place: what fits 80 columns comes first."""
+    starts, ends = str(booking.get("starts_on", "")), str(booking.get("ends_on", ""))
+    return (f"{booking.get('reference', '')} {starts[5:]}→{ends[5:]} "
+            f"{booking.get('status', '')} · {booking.get('place', '')}")  # fmt: skip

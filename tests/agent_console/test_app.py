@@ -180,6 +180,33 @@ async def test_queue_figures_follow_the_queue_without_asking(
         assert "status" not in asked  # an event brought the figures
 
 
+async def test_a_stranger_who_keys_a_booking_reference_pops_as_its_guest(
+    console: Console, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(STRANGER, digits="12080105")  # 李强's room
+        await until(pilot, lambda: "李强" in text(app, "#card"))
+        card = text(app, "#card")
+        assert "booking H-1208-0105" in card
+        assert "confirm name" in card
+        assert "URGENT COMPLAINT" in text(app, "#alerts")
+
+
+async def test_a_reference_that_finds_no_booking_is_said_so(
+    console: Console, cti: Cti
+) -> None:
+    app, _ = console
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, app)
+        await cti.ring(VIP, digits="99999999")
+        await until(
+            pilot, lambda: "王芳" in text(app, "#card")
+        )  # still known by number
+        assert "booking 99999999 not found" in text(app, "#card")
+
+
 async def test_urgent_complaint_alert_and_complaints_table(
     console: Console, cti: Cti
 ) -> None:
