@@ -18,9 +18,19 @@ for supervisors only and never travel to an agent's console (``is_confidential``
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 from callcenter.domain.events import DomainEvent, SupervisorActed
 from callcenter.domain.ids import AgentId, CallId
+
+
+class MonitorParties(TypedDict):
+    """The fields naming a monitor in every event about it (a PBX's ``**who``)."""
+
+    call_id: CallId
+    agent_id: AgentId
+    supervisor: str
+    endpoint: str
 
 
 class MonitorMode(StrEnum):

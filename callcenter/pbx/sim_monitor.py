@@ -17,7 +17,6 @@ Asterisk adapter, so that the core and the web page meet the same outcomes:
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypedDict
 
 from callcenter.domain import commands as cmd
 from callcenter.domain.events import DomainEvent
@@ -28,18 +27,10 @@ from callcenter.domain.supervision import (
     MonitorFailed,
     MonitorMode,
     MonitorModeChanged,
+    MonitorParties,
     MonitorStarted,
 )
 from callcenter.pbx.sim_call import LegState, SimCall
-
-
-class Who(TypedDict):
-    """The fields naming a monitor in every event about it."""
-
-    call_id: CallId
-    agent_id: AgentId
-    supervisor: str
-    endpoint: str
 
 
 @dataclass(slots=True)
@@ -52,7 +43,7 @@ class SimMonitor:
     endpoint: str
     mode: MonitorMode
 
-    def who(self) -> Who:
+    def who(self) -> MonitorParties:
         """Return the fields every monitor event of this session carries."""
         return {
             "call_id": self.call_id,

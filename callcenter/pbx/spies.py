@@ -30,7 +30,7 @@ up. ``plan`` says what to send for a command (or why not: ``MonitorFailed``), an
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from callcenter.ami.messages import Action
 from callcenter.domain import commands as cmd
@@ -42,6 +42,7 @@ from callcenter.domain.supervision import (
     MonitorFailed,
     MonitorMode,
     MonitorModeChanged,
+    MonitorParties,
 )
 
 if TYPE_CHECKING:
@@ -53,15 +54,6 @@ MODE_OPTION = {MonitorMode.LISTEN: "", MonitorMode.WHISPER: "w", MonitorMode.BAR
 MODE_KEY = {MonitorMode.LISTEN: "4", MonitorMode.WHISPER: "5", MonitorMode.BARGE: "6"}
 KEY_MODE = {key: mode for mode, key in MODE_KEY.items()}
 RING_SECONDS = 30
-
-
-class Who(TypedDict):
-    """The fields naming a monitor in every event about it."""
-
-    call_id: CallId
-    agent_id: AgentId
-    supervisor: str
-    endpoint: str
 
 
 @dataclass(slots=True)
@@ -84,7 +76,7 @@ class Spy:
         """Return the ActionID of the Originate that calls the supervisor's phone."""
         return f"monitor-{self.uniqueid}"
 
-    def who(self) -> Who:
+    def who(self) -> MonitorParties:
         """Return the fields every monitor event of this spy carries."""
         return {
             "call_id": self.call_id,
