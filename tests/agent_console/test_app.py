@@ -69,10 +69,16 @@ async def log_in(pilot: Pilot[Any], app: AgentConsoleApp) -> None:
 
 
 async def ringing(
-    pilot: Pilot[Any], app: AgentConsoleApp, cti: Cti, number: str, *, shows: str
+    pilot: Pilot[Any],
+    app: AgentConsoleApp,
+    cti: Cti,
+    number: str,
+    *,
+    shows: str,
+    digits: str = "",
 ) -> None:
-    """Let ``number`` call the agent; wait for the card to show ``shows``."""
-    await cti.ring(number)
+    """Let ``number`` call the agent (keying ``digits``); wait for the card to show ``shows``."""
+    await cti.ring(number, digits=digits)
     await until(pilot, lambda: shows in text(app, "#card"))
 
 
@@ -186,8 +192,9 @@ async def test_a_stranger_who_keys_a_booking_reference_pops_as_its_guest(
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(STRANGER, digits="12080105")  # 李强's room
-        await until(pilot, lambda: "李强" in text(app, "#card"))
+        await ringing(
+            pilot, app, cti, STRANGER, shows="李强", digits="12080105"
+        )  # his room
         card = text(app, "#card")
         assert "booking H-1208-0105" in card
         assert "confirm name" in card
@@ -200,10 +207,9 @@ async def test_a_reference_that_finds_no_booking_is_said_so(
     app, _ = console
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, app)
-        await cti.ring(VIP, digits="99999999")
-        await until(
-            pilot, lambda: "王芳" in text(app, "#card")
-        )  # still known by number
+        await ringing(
+            pilot, app, cti, VIP, shows="王芳", digits="99999999"
+        )  # by number
         assert "booking 99999999 not found" in text(app, "#card")
 
 
