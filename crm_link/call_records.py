@@ -123,13 +123,14 @@ class CallRecords:
         duration_seconds: float,
         queue: QueueName | None = None,
         customer_id: CustomerId | None = None,
+        mailbox: str = "",
     ) -> WriteOutcome:
-        """Store a voicemail left in the IVR (the audio is stored elsewhere)."""
+        """Store a voicemail left in ``mailbox`` (the audio is stored elsewhere)."""
         values = {
             "call_id": call_id, "customer_id": customer_key(customer_id),
             "number": self._number(number), "queue": queue, "recorded_at": at,
             "duration_seconds": duration_seconds, "recording_ref": recording_ref,
-            "status": "new", "transcript": "",
+            "status": "new", "transcript": "", "mailbox": mailbox[:64],
         }  # fmt: skip
         return await self._write(writes.record("voicemails", values))
 

@@ -255,3 +255,30 @@ class CustomerRef:
     name: str
     e164: str
     created: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoicemailRecord:
+    """A message a caller left, as a supervisor's list shows it.
+
+    ``recording_ref`` is where the PBX keeps the audio (a path on the PBX's host);
+    ``handled_at`` and ``handled_by`` are set once someone dealt with it.
+    """
+
+    voicemail_id: int
+    call_id: CallId
+    mailbox: str
+    number: str
+    queue: QueueName | None
+    customer_id: CustomerId | None
+    recorded_at: float
+    duration_seconds: float
+    recording_ref: str
+    status: str
+    handled_at: float | None
+    handled_by: str | None
+
+    @property
+    def handled(self) -> bool:
+        """Whether someone dealt with the message."""
+        return self.handled_at is not None

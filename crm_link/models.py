@@ -248,7 +248,10 @@ class Voicemail(Base):
     """A message left in the IVR; the recording itself is stored elsewhere."""
 
     __tablename__ = "voicemails"
-    __table_args__ = (sa.Index(None, "status", "recorded_at"),)
+    __table_args__ = (
+        sa.Index(None, "status", "recorded_at"),
+        sa.Index(None, "mailbox", "recorded_at"),
+    )
 
     id: Mapped[intpk]
     call_id: Mapped[str] = mapped_column(CALL_ID, unique=True)
@@ -262,6 +265,9 @@ class Voicemail(Base):
     recording_ref: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[VoicemailStatus] = mapped_column(default=VoicemailStatus.NEW)
     transcript: Mapped[long_text]
+    mailbox: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    handled_at: Mapped[float | None]
+    handled_by: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class AgentStateInterval(Base):

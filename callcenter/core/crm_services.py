@@ -115,4 +115,5 @@ class CrmServices:
             duration_seconds=voicemail.duration_seconds,
             queue=voicemail.queue,
             customer_id=voicemail.customer_id,
+            mailbox=voicemail.mailbox,
         )

@@ -103,7 +103,7 @@ class PersistVoicemail:
     """Store a message a caller left (the PBX keeps the audio at ``recording_ref``).
 
     ``queue`` is the queue the caller was in, if any; ``mailbox`` the IVR's voicemail
-    box (the CRM does not keep it yet; Asterisk names the file after it).
+    box (the CRM keeps it with the message; Asterisk names the file after it).
     """
 
     call_id: CallId

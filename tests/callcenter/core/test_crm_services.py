@@ -30,7 +30,7 @@ class RecordingCrm:
         self.voicemails.append(values)
 
 
-async def test_a_voicemail_reaches_the_crm_without_its_mailbox() -> None:
+async def test_a_voicemail_reaches_the_crm_with_its_mailbox() -> None:
     crm = RecordingCrm()
     services = CrmServices(crm)  # type: ignore[arg-type]
     await services.record_voicemail(
@@ -54,6 +54,7 @@ async def test_a_voicemail_reaches_the_crm_without_its_mailbox() -> None:
             "duration_seconds": 41.2,
             "queue": "complaints",
             "customer_id": "c-7",
+            "mailbox": "complaints",
         }
     ]
 
