@@ -169,7 +169,23 @@ def make_pbx(settings: Settings, clock: Clock) -> PbxPort:
         from callcenter.pbx.asterisk import AsteriskPbx  # noqa: PLC0415 - optional
 
         return AsteriskPbx(settings.pbx, clock)
-    return SimulatedPbx(TrafficModel(settings.simulation), clock)
+    return SimulatedPbx(
+        TrafficModel(settings.simulation),
+        clock,
+        recordings_dir=recordings_dir(settings),
+    )
+
+
+def recordings_dir(settings: Settings) -> Path:
+    """Return the folder voicemail recordings are served from.
+
+    The simulation writes its messages to ``<data-dir>/recordings``; with Asterisk it
+    is ``[pbx] recordings_dir``, which must then be readable here too (the same host,
+    or a shared mount).
+    """
+    if settings.pbx.kind == "asterisk":
+        return Path(settings.pbx.recordings_dir)
+    return settings.general.data_dir / "recordings"
 
 
 def make_call_center(

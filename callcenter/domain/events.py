@@ -86,8 +86,9 @@ class DigitsCollected(DomainEvent):
 class MessageRecorded(DomainEvent):
     """A ``RecordMessage`` ended with the caller's message stored by the PBX.
 
-    ``recording_ref`` says where the PBX keeps the audio (a file path on Asterisk,
-    ``sim:<call_id>.wav`` in the simulation, which writes no audio); it is empty when
+    ``recording_ref`` says where the PBX keeps the audio (a file path on Asterisk and
+    in ``callcenter up``'s simulation; ``sim:<call_id>.wav`` for a simulation without
+    a recordings folder, which writes no audio); it is empty when
     nothing could be recorded. A caller who hangs up after speaking still leaves a
     message: this event then comes just before ``CallEnded``.
     """

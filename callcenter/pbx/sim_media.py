@@ -10,6 +10,7 @@ talking and hanging up stay in ``simulated``, which hands in how a caller hangs 
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from callcenter.domain import commands as cmd
 from callcenter.domain.events import (
@@ -40,8 +41,13 @@ class CallerMedia:
         traffic: TrafficModel,
         emit: Callable[[DomainEvent], None],
         hang_up: HangUp,
+        recordings_dir: Path | None = None,
     ) -> None:
-        """Schedule on ``timeline``, draw callers' choices from ``traffic``."""
+        """Schedule on ``timeline``, draw callers' choices from ``traffic``.
+
+        Voicemail is written under ``recordings_dir`` when given (``sim_recording``).
+        """
+        self._recordings_dir = recordings_dir
         self._timeline = timeline
         self._traffic = traffic
         self._emit = emit
@@ -67,6 +73,7 @@ class CallerMedia:
                     traffic=self._traffic,
                     emit=self._emit,
                     hang_up=lambda at: self._hang_up(call, at),
+                    recordings_dir=self._recordings_dir,
                 )
             case _:
                 return False

@@ -16,6 +16,7 @@ called on their behalf. Supervisors' phones monitoring calls are ``sim_monitor``
 """
 
 import itertools
+from pathlib import Path
 
 from callcenter.clock import Clock
 from callcenter.domain import commands as cmd
@@ -45,9 +46,17 @@ class SimulatedPbx:
     """The PBX port implemented in memory, driven by the runtime's clock."""
 
     def __init__(
-        self, traffic: TrafficModel, clock: Clock, *, arrivals: bool = True
+        self,
+        traffic: TrafficModel,
+        clock: Clock,
+        *,
+        arrivals: bool = True,
+        recordings_dir: Path | None = None,
     ) -> None:
-        """Create a PBX whose callers follow ``traffic``."""
+        """Create a PBX whose callers follow ``traffic``.
+
+        Voicemail is written as WAV files under ``recordings_dir`` when given.
+        """
         self._traffic = traffic
         self._clock = clock
         self._timeline = Timeline()
@@ -56,6 +65,7 @@ class SimulatedPbx:
             traffic=traffic,
             emit=self._emit,
             hang_up=self._caller_hung_up,
+            recordings_dir=recordings_dir,
         )
         self.monitors = SimMonitors(self._emit)  # supervisors' phones (sim_monitor)
         self._calls: dict[CallId, SimCall] = {}

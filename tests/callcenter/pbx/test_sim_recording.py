@@ -1,18 +1,29 @@
-"""The simulated PBX records voicemail: a drawn time of speech, no audio, a hang-up."""
+"""The simulated PBX records voicemail: a drawn time of speech, then a hang-up.
 
+Without a recordings folder no audio is written (a ``sim:`` reference); with one the
+message is a WAV file as long as the caller spoke.
+"""
+
+import wave
+from pathlib import Path
+
+from callcenter.center import make_pbx, recordings_dir
 from callcenter.clock import VirtualClock
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.pbx.simulated import SimulatedPbx
 from callcenter.pbx.traffic import TrafficModel
-from callcenter.settings import SimulationSettings
+from callcenter.settings import Settings, SimulationSettings
 
 T0 = 1_000.0
 
 
-def pbx_with_caller() -> tuple[SimulatedPbx, list[ev.DomainEvent], cmd.RecordMessage]:
+def pbx_with_caller(
+    folder: Path | None = None,
+) -> tuple[SimulatedPbx, list[ev.DomainEvent], cmd.RecordMessage]:
     clock = VirtualClock(T0)
-    pbx = SimulatedPbx(TrafficModel(SimulationSettings(seed=3)), clock, arrivals=False)
+    traffic = TrafficModel(SimulationSettings(seed=3))
+    pbx = SimulatedPbx(traffic, clock, arrivals=False, recordings_dir=folder)
     events: list[ev.DomainEvent] = []
     pbx.attach(events.append)
     call_id = pbx.offer_call("+8613800138000")
@@ -68,3 +79,41 @@ def test_a_caller_hanging_up_mid_message_leaves_none() -> None:
     run_all(pbx)
     assert not [e for e in events if isinstance(e, ev.MessageRecorded)]
     assert isinstance(events[-1], ev.CallEnded)
+
+
+def test_with_a_recordings_folder_the_message_is_a_wav_as_long_as_the_caller_spoke(
+    tmp_path: Path,
+) -> None:
+    pbx, events, record = pbx_with_caller(tmp_path / "recordings")
+    pbx.apply(record, T0)
+    run_all(pbx)
+    (message,) = [e for e in events if isinstance(e, ev.MessageRecorded)]
+    path = tmp_path / "recordings" / "general-x.wav"
+    assert message.recording_ref == str(path.resolve())
+    with wave.open(str(path), "rb") as audio:
+        assert (audio.getnchannels(), audio.getsampwidth()) == (1, 2)
+        assert audio.getframerate() == 8000
+        seconds = audio.getnframes() / audio.getframerate()
+        frames = audio.readframes(400)
+    assert seconds == round(message.duration_seconds * 8000) / 8000
+    assert any(frames)  # a tone, not silence
+
+
+def test_callcenter_up_records_under_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings.model_validate({"general": {"data_dir": str(tmp_path)}})
+    assert recordings_dir(settings) == tmp_path / "recordings"
+    pbx = make_pbx(settings, VirtualClock(T0))
+    assert isinstance(pbx, SimulatedPbx)
+    events: list[ev.DomainEvent] = []
+    pbx.attach(events.append)
+    call_id = pbx.offer_call("+8613800138000")
+    pbx.apply(cmd.RecordMessage(call_id=call_id, name="m", max_seconds=5), T0)
+    run_all(pbx)
+    assert (tmp_path / "recordings" / "m.wav").is_file()
+
+
+def test_asterisk_recordings_are_read_from_its_recordings_folder() -> None:
+    settings = Settings.model_validate(
+        {"pbx": {"kind": "asterisk", "recordings_dir": "/srv/voicemail"}}
+    )
+    assert recordings_dir(settings) == Path("/srv/voicemail")
