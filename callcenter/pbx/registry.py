@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from callcenter.domain.events import Party
 from callcenter.domain.ids import AgentId, CallId
+from callcenter.pbx.hold import Release
 from callcenter.pbx.spies import SpyRegistry
 
 _LOCAL_HALF = re.compile(r";[12]$")
@@ -75,6 +76,7 @@ class CallState:
     leaving: Party | None = None  # set by (Soft)HangupRequest on the caller leg
     answered: bool = False
     callback: bool = False
+    held: bool = False  # both channels are apart in [callcenter-hold] (pbx.hold)
 
 
 class ChannelRegistry:
@@ -96,6 +98,7 @@ class ChannelRegistry:
         self._calls: dict[CallId, CallState] = {}
         self._originates: dict[str, CallId] = {}
         self.spies = SpyRegistry()
+        self.releases: list[Release] = []  # follow-ups of held calls (pbx.hold)
 
     # --- queries ---------------------------------------------------------------------
 
@@ -226,6 +229,11 @@ class ChannelRegistry:
     def take_originate(self, action_id: str | None) -> CallId | None:
         """Return and forget the call of an ``OriginateResponse``."""
         return self._originates.pop(action_id, None) if action_id else None
+
+    def take_releases(self) -> list[Release]:
+        """Return and forget the follow-ups of held calls queued by translation."""
+        releases, self.releases = self.releases, []
+        return releases
 
     def end(self, call_id: CallId) -> CallState | None:
         """Forget a call and all its legs; return it, or ``None`` if already gone."""

@@ -16,7 +16,8 @@ produces nothing. The rules, one AMI event each:
 * ``HangupRequest`` on the caller leg: the caller is leaving; ``SoftHangupRequest``:
   the PBX (dialplan, our Hangup) ends it. ``Hangup`` of the caller -> ``CallEnded``
   with that party; of an answered agent leg while the caller stays ->
-  ``AgentLegEnded``.
+  ``AgentLegEnded``. Either side of a held call hanging up also queues the other
+  side's follow-up (``callcenter.pbx.hold``).
 * ``OriginateResponse`` of a callback -> ``OriginateFinished`` (Reason 4 = answered).
 
 ``Queue*``/``Agent*`` (app_queue), ``Newstate``, ``DTMF*``, ``Hold`` and the music on
@@ -40,6 +41,7 @@ from callcenter.domain.events import (
     OriginateFinished,
     Party,
 )
+from callcenter.pbx import hold
 from callcenter.pbx.registry import CallState, ChannelRegistry, Leg, Role
 from callcenter.pbx.translate_spies import resync_spies, translate_spy
 
@@ -164,6 +166,7 @@ def _hangup(event: Event, registry: ChannelRegistry, now: float) -> list[DomainE
     call = registry.call(leg.call_id) if leg is not None else None
     if leg is None or call is None:
         return []
+    hold.after_hangup(call, leg, registry)
     if leg.role is Role.CALLER:
         registry.end(call.call_id)
         by = call.leaving or Party.CALLER
