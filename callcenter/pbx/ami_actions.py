@@ -4,7 +4,8 @@ Each command becomes one or a few actions on the caller's or the agent's channel
 found in the registry by call id. ``carry_out`` returns whether Asterisk accepted
 them; a channel that is already gone is not an error (hang-ups race with
 everything). The dialplan names used here are those of ``config/asterisk``.
-``monitor`` sends what ``callcenter.pbx.spies`` plans for a supervisor's phone.
+``monitor`` sends what ``callcenter.pbx.spies`` plans for a supervisor's phone, ``hold``
+what ``callcenter.pbx.hold`` plans for hold, resume and their follow-ups.
 """
 
 import math
@@ -16,7 +17,7 @@ from callcenter.ami.errors import AmiError
 from callcenter.ami.messages import Action
 from callcenter.domain import commands as cmd
 from callcenter.domain.events import DomainEvent
-from callcenter.pbx import spies
+from callcenter.pbx import hold, spies
 from callcenter.pbx.registry import ChannelRegistry
 
 
@@ -28,6 +29,7 @@ class Dialplan:
     connect_exten: str = "agent"
     transfer_context: str = "callcenter-transfer"
     outbound_context: str = "callcenter-outbound"
+    hold_context: str = "callcenter-hold"
 
 
 class AmiActions:
@@ -81,6 +83,40 @@ class AmiActions:
         except AmiError:
             ok = False
         return [*plan.events, *spies.settle(command, self.registry, now(), ok=ok)]
+
+    async def report(
+        self,
+        command: cmd.MonitorCall | cmd.StopMonitor | hold.HoldCommand | hold.Release,
+        now: Callable[[], float],
+    ) -> list[DomainEvent]:
+        """Carry out a monitor or hold command; return the events it meant."""
+        if isinstance(command, cmd.MonitorCall | cmd.StopMonitor):
+            return await self.monitor(command, now)
+        return await self.hold(command, now)
+
+    async def hold(
+        self, command: hold.HoldCommand | hold.Release, now: Callable[[], float]
+    ) -> list[DomainEvent]:
+        """Send what a hold command (or follow-up) needs; return the events it meant.
+
+        A failure to reach Asterisk (timeout, connection lost) counts as a refusal.
+        """
+        context = self.dialplan.hold_context
+        if isinstance(command, hold.Release):
+            action: Action | None = hold.release_action(command, context)
+            events: tuple[DomainEvent, ...] = ()
+        else:
+            plan = hold.plan(command, self.registry, context, now())
+            action, events = plan.action, plan.events
+        if action is None:
+            return list(events)
+        try:
+            ok = (await self.ami.action(action)).ok
+        except AmiError:
+            ok = False
+        if isinstance(command, hold.Release):
+            return []  # a channel already gone is no error here
+        return [*events, *hold.settle(command, self.registry, now(), ok=ok)]
 
     async def _connect(self, command: cmd.ConnectToAgent) -> bool:
         caller = self.registry.caller_leg(command.call_id)

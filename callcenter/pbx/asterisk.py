@@ -38,6 +38,7 @@ from callcenter.domain.events import (
 )
 from callcenter.domain.ids import CallId
 from callcenter.errors import CallCenterError
+from callcenter.pbx import hold
 from callcenter.pbx.agi_line import CallLine, Ending
 from callcenter.pbx.ami_actions import AmiActions, Dialplan
 from callcenter.pbx.port import EventSink
@@ -56,6 +57,8 @@ _MEDIA = (
     cmd.RecordMessage,
 )
 _MONITOR = (cmd.MonitorCall, cmd.StopMonitor)
+_HOLD = (cmd.HoldCall, cmd.ResumeCall, hold.Release)
+_QUEUED_AS_IS = (cmd.OriginateCallback, cmd.MonitorCall, *_HOLD)
 
 
 class PbxUnavailableError(CallCenterError):
@@ -152,8 +155,8 @@ class AsteriskPbx:
         """Queue ``command``: media on the call's AGI line, the rest on the AMI."""
         call = self.registry.call(command.call_id)
         line = self._lines.get(command.call_id)
-        if isinstance(command, cmd.OriginateCallback | cmd.MonitorCall):
-            self._commands.put_nowait(command)  # a gone call: MonitorFailed
+        if isinstance(command, _QUEUED_AS_IS):
+            self._commands.put_nowait(command)  # a gone call: Monitor/Hold failure
         elif call is None or line is None:
             self.log.debug(
                 "ignoring %s for a call already gone", type(command).__name__
@@ -161,12 +164,16 @@ class AsteriskPbx:
         elif isinstance(command, _MEDIA) or (
             isinstance(command, cmd.HangUp) and line.attached
         ):
+            for back in hold.back_to_ivr(call.call_id, self.registry):
+                self._commands.put_nowait(back)  # a held caller queued again
             line.push(command)
         elif isinstance(command, cmd.AnswerForAgent):
             self._reject(command)
         else:
-            self._prepare(command, call, line)
+            freed = self._prepare(command, call, line)
             self._commands.put_nowait(command)
+            if freed is not None:  # a held caller moves on: free the agent
+                self._commands.put_nowait(freed)
 
     def next_due(self) -> float | None:
         """Return ``None``: Asterisk has no timeline of ours."""
@@ -180,8 +187,10 @@ class AsteriskPbx:
 
     def _prepare(
         self, command: cmd.PbxCommand, call: CallState, line: CallLine
-    ) -> None:
+    ) -> hold.Release | None:
         """Change local state at once, so later commands and events see it."""
+        moves = isinstance(command, cmd.ConnectToAgent | cmd.Transfer)
+        release = hold.moved_on(call.call_id, self.registry) if moves else None
         match command:
             case cmd.ConnectToAgent(agent_id=agent, endpoint=endpoint):
                 self.registry.expect_agent(call.call_id, agent, endpoint)
@@ -192,6 +201,7 @@ class AsteriskPbx:
                 self.registry.cancel_ring(call.call_id)
             case cmd.HangUp():
                 call.leaving = call.leaving or Party.SYSTEM
+        return release
 
     def _reject(self, command: cmd.AnswerForAgent) -> None:
         self.log.warning(
@@ -212,8 +222,8 @@ class AsteriskPbx:
     async def _work(self) -> None:
         while True:
             command = await self._commands.get()
-            if isinstance(command, _MONITOR):
-                for event in await self.actions.monitor(command, self.clock.now):
+            if isinstance(command, (*_MONITOR, *_HOLD)):
+                for event in await self.actions.report(command, self.clock.now):
                     self._emit(event)
                 continue
             try:
@@ -266,6 +276,8 @@ class AsteriskPbx:
                     line.stop()  # close the AGI socket: Asterisk waits for it
         for domain in translate(event, self.registry, self.clock.now()):
             self._deliver(domain)
+        for release in self.registry.take_releases():  # a held call's other side
+            self._commands.put_nowait(release)
 
     async def _resync(self, client: AmiClient) -> None:
         result = await client.action(Action(name="CoreShowChannels"))

@@ -31,7 +31,9 @@ hang-up needs a follow-up (``Release``): a caller who hangs up on hold ends the 
 as usual and the agent's waiting channel is hung up; an agent who hangs up on hold
 ends their part (``AgentLegEnded``) and the caller is sent back to our AGI
 (``callcenter-hold,back,1``). A caller moved on while held (a transfer, another
-agent) releases the agent's channel the same way.
+agent) releases the agent's channel the same way (``moved_on``); a media command
+for a held caller (queued again) also sends the caller back to the AGI first
+(``back_to_ivr``).
 
 ``plan`` says what to send for a command (or why not: ``AgentCommandRejected``) and
 marks the call held or not at once, so events racing the answer see it; ``settle``
@@ -129,13 +131,32 @@ def after_hangup(call: "CallState", leg: "Leg", registry: "ChannelRegistry") -> 
 
 
 def moved_on(call_id: CallId, registry: "ChannelRegistry") -> Release | None:
-    """Return the release of the agent's channel when a held caller is moved on."""
+    """Return the release of the agent's channel when a held caller is moved on.
+
+    The core has already ended the agent's talk (a transfer), so the agent's leg is
+    forgotten at once: its ``Hangup`` is not reported again.
+    """
     call = registry.call(call_id)
     agent = registry.agent_leg(call_id)
     if call is None or not call.held or agent is None:
         return None
     call.held = False
+    registry.drop_leg(agent.uniqueid)
     return Release(call_id=call_id, channel=agent.name, hang_up=True)
+
+
+def back_to_ivr(call_id: CallId, registry: "ChannelRegistry") -> list[Release]:
+    """Return what brings a held caller back to our AGI for a media command.
+
+    A media command (music, announcements) for a held call means the core queued
+    the caller again (a consulted transfer to a queue or an agent completed): the
+    caller goes back to the AGI, where the command runs, and the agent is released.
+    """
+    caller = registry.caller_leg(call_id)
+    release = moved_on(call_id, registry)
+    if release is None or caller is None:
+        return []
+    return [Release(call_id=call_id, channel=caller.name, hang_up=False), release]
 
 
 def redirect_both(caller: str, agent: str, context: str) -> Action:

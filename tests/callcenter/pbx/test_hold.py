@@ -254,3 +254,14 @@ def test_a_held_caller_moved_on_frees_the_agents_channel_once() -> None:
     )
     assert hold.moved_on(CALL, registry) is None
     assert hold.moved_on(CALL, talking()) is None
+    assert replay(registry, agent("Hangup", "Cause: 16")) == []  # talk ended already
+
+
+def test_a_held_caller_queued_again_goes_back_to_our_agi_and_frees_the_agent() -> None:
+    registry = held()
+    assert hold.back_to_ivr(CALL, registry) == [
+        hold.Release(call_id=CALL, channel=CALLER_CHANNEL, hang_up=False),
+        hold.Release(call_id=CALL, channel=AGENT_CHANNEL, hang_up=True),
+    ]
+    assert hold.back_to_ivr(CALL, registry) == []
+    assert hold.back_to_ivr(CALL, talking()) == []  # talking: media is the AGI's
