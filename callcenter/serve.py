@@ -262,16 +262,19 @@ async def _web(settings: Settings, center: CallCenter) -> AsyncIterator[str]:
         return
     from callcenter.web.app import create_app, start_web  # noqa: PLC0415
     from crm_link.reporting import ReportingReader  # noqa: PLC0415
+    from crm_link.voicemails import VoicemailBox  # noqa: PLC0415
 
     reports = ReportingReader.from_url(settings.database_url())
+    box = VoicemailBox.from_url(settings.database_url())
     try:
         runner = await start_web(
-            create_app(center, settings, reports=reports),
+            create_app(center, settings, reports=reports, voicemails=box),
             settings.web.host,
             settings.web.port,
         )
     except OSError as exc:
         await reports.aclose()
+        await box.aclose()
         raise ServeError(str(exc)) from exc
     port = settings.web.port
     for address in runner.addresses:
@@ -282,3 +285,4 @@ async def _web(settings: Settings, center: CallCenter) -> AsyncIterator[str]:
     finally:
         await runner.cleanup()
         await reports.aclose()
+        await box.aclose()

@@ -18,15 +18,23 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from callcenter.center import CallCenter
+from callcenter.center import CallCenter, recordings_dir
 from callcenter.settings import Settings
 from callcenter.web import actions, api, metrics, openapi, report_views, streams
+from callcenter.web import voicemails as voicemails_api
 from callcenter.web.alerts import AlertMonitor
 from callcenter.web.auth import Authenticator, Role, hash_password
 from callcenter.web.board import Board, complaint_summary, encode
 from callcenter.web.hub import Hub
 from callcenter.web.middleware import access, errors
-from callcenter.web.state import STATE, AuditLog, NoReports, ReportSource, WebState
+from callcenter.web.state import (
+    STATE,
+    AuditLog,
+    NoReports,
+    ReportSource,
+    VoicemailSource,
+    WebState,
+)
 from callcenter.web.tracking import CallTracker, DayChart
 
 logger = logging.getLogger(__name__)
@@ -53,7 +61,10 @@ def _users(settings: Settings) -> dict[str, tuple[str, Role]]:
 
 
 def _build_state(
-    center: CallCenter, settings: Settings, reports: ReportSource
+    center: CallCenter,
+    settings: Settings,
+    reports: ReportSource,
+    voicemails: VoicemailSource | None,
 ) -> WebState:
     clock = center.clock.now
     calls = CallTracker()
@@ -88,6 +99,8 @@ def _build_state(
         reports=reports,
         calls=calls,
         audit=AuditLog(publish=center.bus.publish, path=audit_path),
+        recordings=recordings_dir(settings),
+        voicemails=voicemails,
     )
 
 
@@ -96,6 +109,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     reports: ReportSource | None = None,
+    voicemails: VoicemailSource | None = None,
 ) -> web.Application:
     """Build the web application over a call center.
 
@@ -104,9 +118,11 @@ def create_app(
         settings: defaults to the center's own settings.
         reports: where reports and complaint tiles read facts; without one, every
             period is empty (e.g. a center without a database).
+        voicemails: the CRM's voicemail box; without one the voicemail API
+            answers 409 ``no_database``.
     """
     settings = settings or center.settings
-    state = _build_state(center, settings, reports or NoReports())
+    state = _build_state(center, settings, reports or NoReports(), voicemails)
     app = web.Application(middlewares=[errors, access], client_max_size=64 * 1024)
     app[STATE] = state
     for listener in (state.calls, state.board.chart, state.changed):
@@ -114,7 +130,8 @@ def create_app(
     app.on_startup.append(_start)
     app.on_shutdown.append(_wake_streams)
     app.on_cleanup.append(_stop)
-    for module in (api, actions, report_views, streams, metrics, openapi):
+    modules = (api, actions, report_views, streams, metrics, openapi, voicemails_api)
+    for module in modules:
         app.router.add_routes(module.routes)
     app.router.add_get("/", _page("index.html"))
     app.router.add_get("/login", _page("login.html"))

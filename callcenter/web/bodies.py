@@ -82,6 +82,16 @@ class ComplaintReportQuery(Body):
     format: Literal["json", "csv"] = "json"
 
 
+class VoicemailQuery(Body):
+    """Which voicemails to list: a mailbox, handled or not, how many (newest first)."""
+
+    mailbox: (
+        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.-]+$")] | None
+    ) = None
+    handled: bool | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+
+
 M = TypeVar("M", bound=BaseModel)
 
 

@@ -17,6 +17,7 @@ from callcenter.web.bodies import (
     MonitorBody,
     PauseBody,
     PenaltyBody,
+    VoicemailQuery,
 )
 
 routes = web.RouteTableDef()
@@ -33,6 +34,8 @@ _MESSAGES = {
     "415": "Body is not JSON",
     "422": "Invalid parameters",
 }
+_VOICEMAIL_404 = "No such voicemail, no audio kept for it, or its file is missing"
+_VOICEMAIL_409 = "No CRM database behind the web server"
 
 
 def _responses(ok: Json, *errors: str) -> Json:
@@ -133,6 +136,40 @@ def _report(summary: str, query: type[BaseModel]) -> Json:
     }
 
 
+def _voicemail(summary: str, ok: Json, *, post: bool = False) -> Json:
+    """A voicemail operation: supervisors only, 404 for a missing message."""
+    responses = _responses(ok, "403")
+    for code, text in (("404", _VOICEMAIL_404), ("409", _VOICEMAIL_409)):
+        responses[code] = {"description": text, "content": _json(_ERROR)["content"]}
+    if post:
+        summary += "; audited"
+    params = [_path("voicemail_id", r"^[0-9]{1,18}$")]
+    return {"summary": summary, "parameters": params, "responses": responses}
+
+
+def _voicemail_paths() -> Json:
+    one = "/api/v1/voicemails/{voicemail_id}"
+    wav = {
+        "description": "The recording (WAV); Range requests are honoured",
+        "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    listing = _get(
+        "Voicemails newest first, by mailbox and handled (supervisors only)",
+        _ARRAY, "403", "409", "422", params=_query(VoicemailQuery),
+    )  # fmt: skip
+    handled = _voicemail(
+        "Mark the message handled (who, when; the first one stays)",
+        _json(_OBJECT),
+        post=True,
+    )
+    return {
+        "/api/v1/voicemails": {"get": listing},
+        one: {"get": _voicemail("One voicemail", _json(_OBJECT))},
+        f"{one}/audio": {"get": _voicemail("Play the message's recording", wav)},
+        f"{one}/handled": {"post": handled},
+    }
+
+
 def _paths() -> Json:
     agent = "/api/v1/agents/{agent_id}"
     both = [_AGENT, _QUEUE]
@@ -208,6 +245,7 @@ def _paths() -> Json:
         "/api/v1/reports/complaints": {
             "get": _report("Complaints by category and severity", ComplaintReportQuery)
         },
+        **_voicemail_paths(),
     }
 
 

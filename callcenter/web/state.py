@@ -19,6 +19,7 @@ from callcenter.web.auth import Authenticator
 from callcenter.web.board import Board
 from callcenter.web.hub import Hub
 from callcenter.web.tracking import CallTracker
+from crm_link.dto import VoicemailRecord
 from crm_link.reporting import (
     AgentIntervalFact,
     ComplaintFact,
@@ -50,6 +51,30 @@ class ReportSource(Protocol):
         self, start: float, end: float
     ) -> list[AgentIntervalFact]:
         """Return the agent state stretches overlapping ``[start, end)``."""
+        ...
+
+
+class VoicemailSource(Protocol):
+    """Where the voicemail pages read and handle messages (``VoicemailBox``)."""
+
+    async def list_voicemails(
+        self,
+        *,
+        mailbox: str | None = None,
+        handled: bool | None = None,
+        limit: int = 100,
+    ) -> list[VoicemailRecord]:
+        """Return messages newest first, of one mailbox and handled or not."""
+        ...  # fmt: skip
+
+    async def get_voicemail(self, voicemail_id: int) -> VoicemailRecord:
+        """Return one message (``NotFoundError`` when none has that id)."""
+        ...
+
+    async def mark_handled(
+        self, voicemail_id: int, *, by: str, at: float
+    ) -> VoicemailRecord:
+        """Record who dealt with the message and when (once); return it."""
         ...
 
 
@@ -125,6 +150,8 @@ class WebState:
     reports: ReportSource
     calls: CallTracker
     audit: AuditLog
+    recordings: Path
+    voicemails: VoicemailSource | None = None
     dirty: asyncio.Event = field(default_factory=asyncio.Event)
     first_change: float | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
