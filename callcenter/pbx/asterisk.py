@@ -276,8 +276,6 @@ class AsteriskPbx:
                     line.stop()  # close the AGI socket: Asterisk waits for it
         for domain in translate(event, self.registry, self.clock.now()):
             self._deliver(domain)
-        for release in self.registry.take_releases():  # a held call's other side
-            self._commands.put_nowait(release)
 
     async def _resync(self, client: AmiClient) -> None:
         result = await client.action(Action(name="CoreShowChannels"))
@@ -292,6 +290,8 @@ class AsteriskPbx:
             self._deliver(event)
 
     def _deliver(self, event: DomainEvent) -> None:
+        for release in self.registry.take_releases():  # a held call's other side
+            self._commands.put_nowait(release)
         match event:
             case CallOffered(call_id=call_id):
                 self._line(call_id)

@@ -124,7 +124,7 @@ def after_hangup(call: "CallState", leg: "Leg", registry: "ChannelRegistry") -> 
             )
         return
     caller = registry.caller_leg(call.call_id)
-    if caller is not None:
+    if caller is not None and call.leaving is None:
         registry.releases.append(
             Release(call_id=call.call_id, channel=caller.name, hang_up=False)
         )

@@ -237,7 +237,10 @@ def _vanished(
 ) -> list[DomainEvent]:
     out: list[DomainEvent] = []
     for call in registry.calls:
+        caller = registry.caller_leg(call.call_id)
         if call.caller not in present:
+            if caller is not None:
+                hold.after_hangup(call, caller, registry)
             registry.end(call.call_id)
             out.append(CallEnded(at=now, call_id=call.call_id, by=Party.SYSTEM))
             continue
@@ -245,6 +248,7 @@ def _vanished(
         leg = registry.agent_leg(call.call_id)
         if leg is None or leg.uniqueid in present or leg.agent_id is None:
             continue
+        hold.after_hangup(call, leg, registry)
         registry.drop_leg(leg.uniqueid)
         if leg.answered:
             out.append(

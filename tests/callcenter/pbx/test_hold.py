@@ -16,7 +16,7 @@ from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId
 from callcenter.pbx import hold
 from callcenter.pbx.registry import ChannelRegistry
-from callcenter.pbx.translate import translate
+from callcenter.pbx.translate import resync, translate
 
 CALL = CallId("1795342860.35")
 AGENT = AgentId("1001")
@@ -265,3 +265,34 @@ def test_a_held_caller_queued_again_goes_back_to_our_agi_and_frees_the_agent() -
     ]
     assert hold.back_to_ivr(CALL, registry) == []
     assert hold.back_to_ivr(CALL, talking()) == []  # talking: media is the AGI's
+
+
+def test_an_agent_hanging_up_on_hold_after_the_caller_began_to_leave_sends_nothing() -> (
+    None
+):
+    registry = held()
+    replay(registry, caller("HangupRequest"))
+    assert replay(registry, agent("Hangup", "Cause: 16")) == []
+    assert registry.take_releases() == []
+
+
+def test_a_held_caller_gone_during_an_outage_ends_the_call_and_frees_the_agent() -> (
+    None
+):
+    registry = held()
+    snapshot = wire(agent("CoreShowChannel", "Application: Wait\nChannelStateDesc: Up"))
+    events = resync(snapshot, registry, 200.0)
+    assert events == [ev.CallEnded(at=200.0, call_id=CALL, by=ev.Party.SYSTEM)]
+    assert registry.take_releases() == [
+        hold.Release(call_id=CALL, channel=AGENT_CHANNEL, hang_up=True)
+    ]
+
+
+def test_a_held_agent_gone_during_an_outage_sends_the_caller_back_to_our_agi() -> None:
+    registry = held()
+    snapshot = wire(caller("CoreShowChannel", "Application: MusicOnHold"))
+    events = resync(snapshot, registry, 200.0)
+    assert events == [ev.AgentLegEnded(at=200.0, call_id=CALL, agent_id=AGENT)]
+    assert registry.take_releases() == [
+        hold.Release(call_id=CALL, channel=CALLER_CHANNEL, hang_up=False)
+    ]
