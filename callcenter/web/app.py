@@ -136,6 +136,7 @@ def create_app(
     app.router.add_get("/", _page("index.html"))
     app.router.add_get("/login", _page("login.html"))
     app.router.add_get("/reports", _page("reports.html"))
+    app.router.add_get("/voicemail", _page("voicemail.html"))
     app.router.add_static("/static/", STATIC)
     return app
 

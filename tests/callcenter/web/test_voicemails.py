@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pytest_aiohttp import AiohttpClient
+from playwright.async_api import async_playwright
+from pytest_aiohttp import AiohttpClient, AiohttpServer
 
 from callcenter.center import CallCenter, make_call_center
 from callcenter.core.crm_services import CrmServices
@@ -28,12 +29,15 @@ from crm_link.service import CrmService
 from crm_link.voicemails import VoicemailBox
 from tests.callcenter.web.conftest import (
     AGENT,
+    PASSWORD,
     SUP,
     MemoryReports,
     WebClient,
     log_in,
     web_settings,
 )
+from tests.callcenter.web.test_browser import ARGS
+from tests.services import require_binary
 
 FLOW = """\
 description: Test line - every caller leaves a message for sales
@@ -233,3 +237,42 @@ async def _set_ref(url: str, voicemail_id: int, ref: str) -> None:
             .values(recording_ref=ref)
         )
     await engine.dispose()
+
+
+async def test_a_supervisor_plays_and_handles_a_message_on_the_voicemail_page(
+    aiohttp_server: AiohttpServer, center: CallCenter, box: VoicemailBox
+) -> None:
+    chromium = require_binary("chromium")
+    vid = await leave_message(center, box)
+    server = await aiohttp_server(
+        create_app(center, reports=MemoryReports(), voicemails=box)
+    )
+    base = str(server.make_url("/")).rstrip("/")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = await browser.new_page()
+        await page.goto(f"{base}/login")
+        await page.fill("#username", "sam")
+        await page.fill("#password", PASSWORD)
+        await page.click("#login-button")
+        await page.wait_for_url(f"{base}/")
+        await page.click("a[href='/voicemail']")
+        row = f"#voicemails tr[data-voicemail-id='{vid}']"
+        await page.wait_for_selector(f"{row} td:has-text('+8613800138000')")
+        audio = page.locator(f"{row} audio")
+        assert await audio.get_attribute("src") == f"/api/v1/voicemails/{vid}/audio"
+        # the player can load and decode the recording
+        duration = await audio.evaluate(
+            "a => new Promise((ok, fail) => { a.onloadedmetadata = () => ok(a.duration);"
+            " a.onerror = () => fail(String(a.error && a.error.code)); a.load(); })"
+        )
+        assert duration == pytest.approx(
+            (await box.get_voicemail(vid)).duration_seconds
+        )
+
+        await page.click(f"{row} button.vm-handled")
+        await page.wait_for_selector(row, state="detached")  # "not handled" list
+        await page.select_option("#vm-handled", "true")
+        await page.wait_for_selector(f"{row} td:has-text('sam')")
+        await browser.close()
+    assert (await box.get_voicemail(vid)).handled_by == "sam"
