@@ -171,3 +171,12 @@ class StopMonitor(PbxCommand):
 
     agent_id: AgentId
     endpoint: str
+
+
+MEDIA_COMMANDS = (AnswerCall, PlayPrompts, SayValue, CollectDigits, StartHold,
+                  RecordMessage)  # fmt: skip
+"""What the IVR plays to or asks of a caller: one at a time, on the caller's line.
+
+A media command for a caller who talks to an agent means the core took the caller
+back (a transfer to a queue): the PBX ends the agent's part first.
+"""

@@ -48,14 +48,6 @@ from callcenter.settings import PbxSettings
 
 AGI_ROUTE = "callcenter"
 _HANGUP_REQUESTS = frozenset({"hanguprequest", "softhanguprequest"})
-_MEDIA = (
-    cmd.AnswerCall,
-    cmd.PlayPrompts,
-    cmd.SayValue,
-    cmd.CollectDigits,
-    cmd.StartHold,
-    cmd.RecordMessage,
-)
 _MONITOR = (cmd.MonitorCall, cmd.StopMonitor)
 _HOLD = (cmd.HoldCall, cmd.ResumeCall, hold.Release)
 _QUEUED_AS_IS = (cmd.OriginateCallback, cmd.MonitorCall, *_HOLD)
@@ -161,7 +153,7 @@ class AsteriskPbx:
             self.log.debug(
                 "ignoring %s for a call already gone", type(command).__name__
             )
-        elif isinstance(command, _MEDIA) or (
+        elif isinstance(command, cmd.MEDIA_COMMANDS) or (
             isinstance(command, cmd.HangUp) and line.attached
         ):
             for back in hold.back_to_ivr(call.call_id, self.registry):

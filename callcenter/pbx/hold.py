@@ -30,10 +30,10 @@ up when the caller does. Both channels are also apart while held, so one side's
 hang-up needs a follow-up (``Release``): a caller who hangs up on hold ends the call
 as usual and the agent's waiting channel is hung up; an agent who hangs up on hold
 ends their part (``AgentLegEnded``) and the caller is sent back to our AGI
-(``callcenter-hold,back,1``). A caller moved on while held (a transfer, another
-agent) releases the agent's channel the same way (``moved_on``); a media command
-for a held caller (queued again) also sends the caller back to the AGI first
-(``back_to_ivr``).
+(``callcenter-hold,back,1``). A caller moved on while held or talking (a
+transfer, another agent) releases the agent's channel the same way (``moved_on``);
+a media command for such a caller (queued again) also sends the caller back to the
+AGI first (``back_to_ivr``).
 
 ``plan`` says what to send for a command (or why not: ``AgentCommandRejected``) and
 marks the call held or not at once, so events racing the answer see it; ``settle``
@@ -131,14 +131,18 @@ def after_hangup(call: "CallState", leg: "Leg", registry: "ChannelRegistry") -> 
 
 
 def moved_on(call_id: CallId, registry: "ChannelRegistry") -> Release | None:
-    """Return the release of the agent's channel when a held caller is moved on.
+    """Return the release of the agent's channel when the core moves the caller on.
 
-    The core has already ended the agent's talk (a transfer), so the agent's leg is
-    forgotten at once: its ``Hangup`` is not reported again.
+    The caller talks to the agent (bridged) or is held, and a transfer takes them
+    elsewhere. The core has already ended the agent's talk, so the agent's leg is
+    forgotten at once: its ``Hangup`` is not reported again (an ``AgentLegEnded``
+    then would end the transferred caller's wait as if the talk had just ended).
+    A held agent waits in ``Wait()`` and must be hung up; a bridged one is hung up
+    by Asterisk when the caller leaves the bridge, and our ``Hangup`` finds nothing.
     """
     call = registry.call(call_id)
     agent = registry.agent_leg(call_id)
-    if call is None or not call.held or agent is None:
+    if call is None or agent is None or not agent.answered:
         return None
     call.held = False
     registry.drop_leg(agent.uniqueid)
@@ -146,11 +150,12 @@ def moved_on(call_id: CallId, registry: "ChannelRegistry") -> Release | None:
 
 
 def back_to_ivr(call_id: CallId, registry: "ChannelRegistry") -> list[Release]:
-    """Return what brings a held caller back to our AGI for a media command.
+    """Return what brings a caller with an agent back to our AGI for a media command.
 
-    A media command (music, announcements) for a held call means the core queued
-    the caller again (a consulted transfer to a queue or an agent completed): the
-    caller goes back to the AGI, where the command runs, and the agent is released.
+    A media command (music, announcements) for a call whose agent leg is answered
+    means the core queued the caller again (a transfer to a queue or an agent, blind
+    or consulted, with nobody free at once): the caller goes back to the AGI, where
+    the command runs, and the agent is released.
     """
     caller = registry.caller_leg(call_id)
     release = moved_on(call_id, registry)

@@ -1,4 +1,4 @@
-"""The Asterisk adapter holds and resumes calls over a real AMI connection (fake).
+"""The Asterisk adapter holds, resumes and passes on calls over a real AMI link (fake).
 
 What goes over the wire for hold and resume, what a missing channel gives, and what
 the adapter sends when one side of a held call hangs up or the caller is moved on.
@@ -178,3 +178,49 @@ async def test_a_held_caller_queued_again_is_sent_back_to_our_agi_first(
     adapter.ami.event("Hangup", **CALLER, Cause="16")
     await eventually(lambda: "CallEnded" in adapter.kinds())
     assert "AgentLegEnded" not in adapter.kinds()  # the transfer ended the talk
+
+
+async def test_a_talking_caller_queued_again_leaves_the_agent_for_our_agi(
+    adapter: Adapter,
+) -> None:
+    """A blind transfer to a queue with nobody free: music, not the first agent."""
+    await adapter.talking()
+    await adapter.pbx.execute(cmd.StartHold(call_id=CALL, moh_class="default"))
+    await eventually(lambda: bool(adapter.ami.named("Hangup")))
+    names = [a["Action"] for a in adapter.ami.actions]
+    assert names[-2:] == ["Redirect", "Hangup"]  # the caller moves first
+    back = adapter.ami.named("Redirect")[-1]
+    assert (back["Channel"], back["Context"], back["Exten"]) == (
+        CALLER_CHANNEL,
+        "callcenter-hold",
+        "back",
+    )
+    assert adapter.ami.named("Hangup")[0]["Channel"] == AGENT_CHANNEL
+    adapter.ami.event("Hangup", **AGENT_LEG, Cause="16")
+    adapter.ami.event("Newexten", **CALLER, Application="AGI",
+                      AppData="agi://127.0.0.1:4573/callcenter")  # fmt: skip
+    await eventually(lambda: adapter.pbx.registry.agent_leg(CALL) is None)
+    assert "AgentLegEnded" not in adapter.kinds()  # the transfer ended the talk
+    assert "CallEnded" not in adapter.kinds()
+
+
+async def test_a_talking_caller_transferred_to_another_agent_rings_them(
+    adapter: Adapter,
+) -> None:
+    await adapter.talking()
+    ring = cmd.ConnectToAgent(
+        call_id=CALL, agent_id=AgentId("1002"), endpoint="PJSIP/1002", ring_timeout=15
+    )
+    await adapter.pbx.execute(ring)
+    await eventually(lambda: bool(adapter.ami.named("Hangup")))
+    names = [a["Action"] for a in adapter.ami.actions]
+    assert names[-2:] == ["Redirect", "Hangup"]
+    assert adapter.ami.named("Redirect")[-1]["Context"] == "callcenter-connect"
+    assert adapter.ami.named("Hangup")[0]["Channel"] == AGENT_CHANNEL
+    adapter.ami.event("Hangup", **AGENT_LEG, Cause="16")
+    new_leg = {"DestChannel": "PJSIP/1002-00000003", "DestUniqueid": "1795342870.40"}
+    adapter.ami.event("DialBegin", **CALLER, **new_leg)
+    await eventually(lambda: "AgentRinging" in adapter.kinds()[3:])
+    ringing = [e for e in adapter.seen if isinstance(e, ev.AgentRinging)]
+    assert [e.agent_id for e in ringing] == [AGENT, AgentId("1002")]
+    assert "AgentLegEnded" not in adapter.kinds()

@@ -9,6 +9,10 @@ Asterisk documents for ``BridgeLeave``, ``Newexten``, ``BridgeEnter`` and ``Hang
 Nothing here ran against a live Asterisk.
 """
 
+from collections.abc import Callable
+
+import pytest
+
 from callcenter.ami.messages import Action, Event
 from callcenter.ami.protocol import AmiConnection
 from callcenter.domain import commands as cmd
@@ -247,24 +251,35 @@ def test_an_agent_hanging_up_on_hold_sends_the_caller_back_to_our_agi() -> None:
     assert replay(registry, caller("Newexten", back)) == []  # the same call goes on
 
 
-def test_a_held_caller_moved_on_frees_the_agents_channel_once() -> None:
-    registry = held()
+@pytest.mark.parametrize("state", [held, talking])
+def test_a_caller_moved_on_frees_the_agents_channel_once(
+    state: Callable[[], ChannelRegistry],
+) -> None:
+    registry = state()
     assert hold.moved_on(CALL, registry) == hold.Release(
         call_id=CALL, channel=AGENT_CHANNEL, hang_up=True
     )
     assert hold.moved_on(CALL, registry) is None
-    assert hold.moved_on(CALL, talking()) is None
     assert replay(registry, agent("Hangup", "Cause: 16")) == []  # talk ended already
 
 
-def test_a_held_caller_queued_again_goes_back_to_our_agi_and_frees_the_agent() -> None:
-    registry = held()
+@pytest.mark.parametrize("state", [held, talking])
+def test_a_caller_queued_again_goes_back_to_our_agi_and_frees_the_agent(
+    state: Callable[[], ChannelRegistry],
+) -> None:
+    registry = state()
     assert hold.back_to_ivr(CALL, registry) == [
         hold.Release(call_id=CALL, channel=CALLER_CHANNEL, hang_up=False),
         hold.Release(call_id=CALL, channel=AGENT_CHANNEL, hang_up=True),
     ]
     assert hold.back_to_ivr(CALL, registry) == []
-    assert hold.back_to_ivr(CALL, talking()) == []  # talking: media is the AGI's
+
+
+def test_a_caller_in_our_agi_needs_nothing_to_play_media() -> None:
+    registry = talking()
+    replay(registry, agent("Hangup", "Cause: 16"))  # the agent hung up: the survey
+    assert hold.back_to_ivr(CALL, registry) == []
+    assert hold.moved_on(CALL, registry) is None
 
 
 def test_an_agent_hanging_up_on_hold_after_the_caller_began_to_leave_sends_nothing() -> (
