@@ -42,7 +42,7 @@ def enqueue(core: Core, cmd: EnqueueCall) -> None:
     """Admit a call to a queue (or turn it away) and try to serve it at once."""
     config = core.queues[cmd.queue]
     core.stats[cmd.queue].add(core.now, Counter.OFFERED)
-    refusal = _refusal(core, cmd.queue)
+    refusal = refusal_of(core, cmd.queue)
     if refusal:
         _turn_away(core, cmd, refusal)
         return
@@ -111,7 +111,8 @@ def _reserve(core: Core, call: QueuedCall) -> bool:
     return True
 
 
-def _refusal(core: Core, queue: QueueName) -> str:
+def refusal_of(core: Core, queue: QueueName) -> str:
+    """Return why ``queue`` turns a caller away now (closed, full, empty), or ""."""
     config = core.queues[queue]
     if config.hours is not None and not config.hours.is_open(core.now):
         return "closed"

@@ -297,6 +297,17 @@ class AcdEngine:
             for c in held
         ]
 
+    def refusal(self, queue: QueueName, now: float) -> str:
+        """Return why ``queue`` would turn a caller away at ``now``, or "" if not.
+
+        ``closed``, ``full`` or ``empty``: what ``EnqueueCall`` would answer with
+        ``QueueClosed``, ``QueueFull`` or ``QueueEmpty``. An agent's transfer asks
+        first, so a refused transfer leaves the caller with the agent.
+        """
+        core = self._core
+        core.now = now
+        return calls.refusal_of(core, self._queue(queue))
+
     def queue_names(self) -> list[QueueName]:
         """Return the configured queue names."""
         return list(self._core.queues)

@@ -5,7 +5,8 @@ offer, overflow) or a key. Every announcement first asks the orchestrator for th
 queue status (``QueryQueueStatus``, answered synchronously with ``QueueStatus``), so
 the position spoken is always the ACD's at that moment. ``AgentRinging`` stops all
 of it at once; ``AgentNoAnswer`` resumes holding; ``AgentLegEnded`` runs the
-after-call flow (survey) or hangs up.
+after-call flow (survey) or hangs up. ``Requeued`` (the agent transferred the
+caller to a queue) starts the wait over: on hold again unless the next agent rings.
 """
 
 from collections.abc import Callable
@@ -19,11 +20,11 @@ from callcenter.domain.events import (
     DigitsCollected,
     HoldInterrupted,
 )
-from callcenter.domain.ids import QueueName
+from callcenter.domain.ids import AgentId, QueueName
 from ivr.announce import announcement, figures, figures_after_intro
 from ivr.core import Outcome
 from ivr.dialogs import Dialogs
-from ivr.inputs import QueueStatus
+from ivr.inputs import QueueStatus, Requeued
 from ivr.model import AnnounceMode, CallbackNode, EnqueueNode
 from ivr.requests import Enqueue, IvrOutput, LeaveQueue, QueryQueueStatus
 
@@ -42,6 +43,7 @@ class Queued:
     overflow_at: float | None = None
     said: tuple[int | None, int | None] | None = None
     with_agent: bool = False
+    passed_on_by: AgentId | None = None  # the agent who transferred the caller
 
     def next_timer(self) -> float | None:
         """Return the earliest pending timer, if any."""
@@ -62,20 +64,32 @@ class Holding(Dialogs):
         return self._queue is not None
 
     def _run_enqueue(self, node: EnqueueNode, now: float) -> list[IvrOutput]:
-        hold = node.hold
-        self._queue = Queued(
-            node=node,
-            entered=now,
-            next_offer=now + hold.offer_after if hold.offer_after > 0 else None,
-            overflow_at=now + node.max_wait if node.max_wait > 0 else None,
-        )
+        self._queue = _waiting(node, now)
         enqueue = Enqueue(
             call_id=self.call_id,
             queue=QueueName(node.queue),
             skills=node.skills,
-            hold=hold,
+            hold=node.hold,
         )
         return [enqueue, *self._query(now, self._entry_status)]
+
+    def _requeued(self, inp: Requeued, now: float) -> list[IvrOutput]:
+        """An agent transferred the caller: the wait starts over in the same node.
+
+        Its timers (announcements, callback offer, overflow) start again; while the
+        ACD already rings the next agent nothing plays, else the caller hears the
+        entry announcement and the music again. A session that is not queued (the
+        caller reached the agent some other way) ignores it.
+        """
+        if self._queue is None:
+            return []
+        self._clear_wait()
+        self._queue = _waiting(self._queue.node, now)
+        self._queue.passed_on_by = inp.from_agent
+        if inp.ringing:
+            self._queue.with_agent = True
+            return []
+        return self._query(now, self._entry_status)
 
     def _query(
         self, now: float, then: Callable[[QueueStatus, float], list[IvrOutput]]
@@ -248,7 +262,7 @@ class Holding(Dialogs):
             case AgentNoAnswer() if queue.with_agent:
                 return self._agent_no_answer(now)
             case AgentLegEnded() if queue.with_agent:
-                return self._agent_left(now)
+                return self._agent_left(inp, now)
             case QueueStatus(open=False) if not queue.with_agent:
                 if self._wait is None or self._wait[0] is not QueueStatus:
                     return self._closed_by_acd(now)
@@ -274,13 +288,26 @@ class Holding(Dialogs):
             return []
         return self._hold(now)
 
-    def _agent_left(self, now: float) -> list[IvrOutput]:
+    def _agent_left(self, event: AgentLegEnded, now: float) -> list[IvrOutput]:
+        if event.agent_id == self._current().passed_on_by:
+            return []  # the phone of the agent who transferred the caller hangs up
         node = self._current().node
         self._queue = None
         self._outcome_hint = Outcome.ANSWERED.value
         if node.after_call is None:
             return self._hang_up(now)
         return self._call_flow(node.after_call, now, self._hang_up)
+
+
+def _waiting(node: EnqueueNode, now: float) -> Queued:
+    """Return a fresh wait in ``node`` from ``now``, with its timers."""
+    hold = node.hold
+    return Queued(
+        node=node,
+        entered=now,
+        next_offer=now + hold.offer_after if hold.offer_after > 0 else None,
+        overflow_at=now + node.max_wait if node.max_wait > 0 else None,
+    )
 
 
 def _is_intro(command: PlayPrompts | SayValue) -> bool:

@@ -2,7 +2,8 @@
 
 The orchestrator answers the session's requests with these: ``CustomerFound``
 answers ``LookupCustomer``, ``QueueStatus`` answers ``QueryQueueStatus`` (at once,
-in the same turn), and ``Tick`` tells the session that ``next_deadline()`` passed.
+in the same turn), ``Requeued`` says an agent transferred the caller to a queue,
+and ``Tick`` tells the session that ``next_deadline()`` passed.
 """
 
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from callcenter.domain.events import (
     HoldInterrupted,
     PromptFinished,
 )
+from callcenter.domain.ids import AgentId
 
 Fact = str | int | bool
 
@@ -48,6 +50,18 @@ class QueueStatus:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Requeued:
+    """The agent passed the caller on (a transfer): the ACD queued the call again.
+
+    ``from_agent``'s leg is over: its end is no longer the end of the talk.
+    ``ringing``: the ACD rings the next agent already, so nothing is to play.
+    """
+
+    from_agent: AgentId
+    ringing: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tick:
     """The deadline the session asked for (``next_deadline()``) has passed."""
 
@@ -62,6 +76,7 @@ IvrInput = (
     | AgentLegEnded
     | CustomerFound
     | QueueStatus
+    | Requeued
     | Tick
 )
 """Everything ``IvrSession.handle`` accepts."""

@@ -23,7 +23,7 @@ from callcenter.domain.ids import CallId
 from ivr.core import Outcome
 from ivr.errors import IvrSessionError
 from ivr.holding import Holding
-from ivr.inputs import CustomerFound, IvrInput, Tick
+from ivr.inputs import CustomerFound, IvrInput, Requeued, Tick
 from ivr.model import (
     BranchNode,
     CallbackNode,
@@ -107,6 +107,8 @@ class IvrSession(Holding):
                 return [*self._save_survey(), *self._finish(Outcome.HANGUP.value, now)]
             case Tick():
                 return self._tick(now)
+            case Requeued():
+                return self._requeued(inp, now)
         queued = self._queue_input(inp, now)
         if queued is not None:
             return queued

@@ -178,6 +178,9 @@ _MESSAGES = {
     "no_call": "no call to act on",
     "bad_target": "no such transfer target",
     "no_consultation": "no consultation to complete",
+    "queue_closed": "that queue is closed now: the caller stays with you",
+    "queue_full": "that queue is full: the caller stays with you",
+    "queue_empty": "nobody serves that queue: the caller stays with you",
     "unknown_command": "unknown command",
 }
 

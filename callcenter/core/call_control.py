@@ -10,7 +10,10 @@ Transfers:
   center the call ends there and the agent goes to wrap-up.
 * **blind to a queue** ends the agent's talk in the ACD (the agent goes to
   wrap-up) and queues the caller again; **to an agent** does the same with that
-  agent reserved (``preferred_agent``) in a queue they serve.
+  agent reserved (``preferred_agent``) in a queue they serve. ``CallRequeued``
+  then tells the caller's IVR session to hold again, unless the next agent rings
+  already. A queue that would turn the caller away (``queue_closed``,
+  ``queue_full``, ``queue_empty``) refuses the transfer: the caller stays.
 * **consulted** first puts the caller on hold while the agent consults the target
   (``transfer_complete`` then transfers as above, ``transfer_cancel`` resumes).
   The simulated PBX has no consultation leg; on a real PBX the agent dials the
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from acd import inputs as acd_in
 from acd.engine import AcdEngine
 from acd.errors import AcdError
+from callcenter.core.messages import CallRequeued
 from callcenter.domain import commands as cmd
 from callcenter.domain.events import AgentLegEnded, AgentState
 from callcenter.domain.ids import AgentId, CallId, QueueName
@@ -111,7 +115,10 @@ class CallControl:
                 pending = self._consulting.pop(call_id, None)
                 if pending is None:
                     return "no_consultation"
-                return self._transfer(agent, call_id, pending, now, out)
+                code = self._transfer(agent, call_id, pending, now, out)
+                if code != "ok":  # the caller waits on hold: retry or cancel
+                    self._consulting[call_id] = pending
+                return code
         return "ok"
 
     def _in(
@@ -138,17 +145,24 @@ class CallControl:
         queue, preferred = self._destination(target, now)
         if queue is None:
             return "bad_target"
+        refusal = self._acd.refusal(queue, now)
+        if refusal:
+            return f"queue_{refusal}"  # the caller stays with the agent
         out.extend(
             self._acd.handle(
                 AgentLegEnded(at=now, call_id=call_id, agent_id=agent), now
             )
         )
         caller = acd_in.CallerFacts(preferred_agent=preferred)
-        out.extend(
-            self._acd.handle(
-                acd_in.EnqueueCall(call_id=call_id, queue=queue, caller=caller), now
-            )
+        queued = self._acd.handle(
+            acd_in.EnqueueCall(call_id=call_id, queue=queue, caller=caller), now
         )
+        ringing = any(
+            isinstance(item, cmd.ConnectToAgent) and item.call_id == call_id
+            for item in queued
+        )
+        out.extend(queued)
+        out.append(CallRequeued(call_id=call_id, from_agent=agent, ringing=ringing))
         return "ok"
 
     def _destination(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from acd import inputs as acd_in
+from callcenter.core.messages import LookupCustomer
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
 from ivr.session import IvrSession
@@ -49,6 +50,18 @@ class CallRecord:
             open_complaint=bool(facts.get("open_complaint", False)),
             urgent_complaint=bool(facts.get("urgent_complaint", False)),
         )
+
+    def lookup(self, by: str, value: str) -> LookupCustomer:
+        """Return the CRM lookup the IVR asks for: by the digits keyed, or a number.
+
+        Keyed digits (a booking reference) are kept: the screen pop shows them.
+        """
+        if by == "digits":
+            self.reference = value
+            return LookupCustomer(
+                call_id=self.call_id, number=self.caller_number, reference=value
+            )
+        return LookupCustomer(call_id=self.call_id, number=value or self.caller_number)
 
     def final_record(self, now: float) -> ev.CallCompleted:
         """Return the one final record of the call, ending at ``now``."""

@@ -125,6 +125,20 @@ class TakeOverAgent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CallRequeued:
+    """An agent passed their caller to a queue or another agent (a transfer).
+
+    Internal to the core: the ACD has queued the call again, and the caller's IVR
+    session must stop waiting for ``from_agent`` and, unless the ACD already rings
+    the next agent (``ringing``), put the caller back on hold.
+    """
+
+    call_id: CallId
+    from_agent: AgentId
+    ringing: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AgentReply:
     """The answer to an ``AgentCommand``, routed back to that console."""
 

@@ -33,9 +33,9 @@ from callcenter.core.messages import (
     AgentCommand,
     AgentReply,
     BuildScreenPop,
+    CallRequeued,
     CoreRequest,
     CustomerFound,
-    LookupCustomer,
     PersistCall,
     PersistSurvey,
     SupervisorCommand,
@@ -292,19 +292,8 @@ class Switchboard:
         match item:
             case cmd.PbxCommand() | ev.DomainEvent():
                 out.append(item)
-            case ivr_req.LookupCustomer(by="digits", value=value):
-                call.reference = value
-                out.append(
-                    LookupCustomer(
-                        call_id=call.call_id, number=call.caller_number, reference=value
-                    )
-                )
-            case ivr_req.LookupCustomer(value=value):
-                out.append(
-                    LookupCustomer(
-                        call_id=call.call_id, number=value or call.caller_number
-                    )
-                )
+            case ivr_req.LookupCustomer(by=by, value=value):
+                out.append(call.lookup(by, value))
             case ivr_req.Enqueue():
                 self._enqueue(call, item, now, out)
             case ivr_req.QueryQueueStatus():
@@ -366,8 +355,19 @@ class Switchboard:
                 item, cmd.PbxCommand | ev.DomainEvent | AgentReply | TakeOverAgent
             ):
                 out.append(item)
+            elif isinstance(item, CallRequeued):
+                self._requeued(item, now, out)
             else:
                 self._acd_action(item, now, out)
+
+    def _requeued(self, item: CallRequeued, now: float, out: list[Output]) -> None:
+        """A transferred caller waits again: on hold, by their IVR session if any."""
+        call = self._calls.get(item.call_id)
+        if call is not None and call.session is not None and call.session.queued:
+            inp = ivr_in.Requeued(from_agent=item.from_agent, ringing=item.ringing)
+            self._feed(call, inp, now, out)
+        elif not item.ringing:
+            out.append(cmd.StartHold(call_id=item.call_id, moh_class="default"))
 
     def _acd_action(self, item: object, now: float, out: list[Output]) -> None:
         call_id: CallId | None = getattr(item, "call_id", None)

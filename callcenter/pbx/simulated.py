@@ -188,6 +188,11 @@ class SimulatedPbx:
         call = self._calls.get(call_id)
         return call is not None and call.held
 
+    def state_of(self, call_id: CallId) -> LegState | None:
+        """Return where the caller of ``call_id`` is (IVR, holding, talking ...)."""
+        call = self._calls.get(call_id)
+        return call.state if call is not None else None
+
     def calls_in_progress(self) -> int:
         """Return how many callers are still on the line."""
         return sum(
@@ -207,8 +212,21 @@ class SimulatedPbx:
             return
         if call is None or call.state is LegState.GONE:
             return
+        if call.state is LegState.TALKING and _takes_caller(command):
+            self._release_agent(call, now)
         if not self._media.apply(call, command, now):
             self._apply_control(call, command, now)
+
+    def _release_agent(self, call: SimCall, now: float) -> None:
+        """The core passed the talking caller on (a transfer): the agent's part ends.
+
+        Like Asterisk when our Redirect takes the caller out of the bridge: the
+        agent's phone hangs up without an ``AgentLegEnded`` (the core ended the talk
+        itself), and the caller waits where the command sends them.
+        """
+        self._timeline.cancel(("agent", call.call_id))
+        call.state, call.agent, call.held = LegState.IVR, None, False
+        self.monitors.call_over(call.call_id, now)
 
     def _apply_control(
         self, call: SimCall, command: cmd.PbxCommand, now: float
@@ -385,3 +403,8 @@ def _patient_caller(number: str) -> CallerProfile:
         hangs_up_during_talk=False,
         wants_callback=False,
     )
+
+
+def _takes_caller(command: cmd.PbxCommand) -> bool:
+    """Whether ``command`` moves a caller away from the agent they talk to."""
+    return isinstance(command, (cmd.ConnectToAgent, *cmd.MEDIA_COMMANDS))

@@ -11,6 +11,7 @@ import pytest
 from callcenter.console_api import ConsoleApi
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId
+from callcenter.pbx.sim_call import LegState
 from tests.agent_console.harness import (
     STRANGER,
     URGENT,
@@ -159,6 +160,31 @@ async def test_blind_transfer_to_a_queue_rings_the_agent_there(cti: Cti) -> None
         )
     )
     assert (await ask(cti, "status"))["agent"]["state"] == "wrap_up"
+
+
+async def test_a_caller_transferred_to_a_queue_waits_there_for_the_next_agent(
+    cti: Cti,
+) -> None:
+    await logged_in(cti)
+    call_id = await cti.ring(STRANGER)
+    await ask(cti, "answer", call_id=call_id)
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    reply = await ask(
+        cti, "transfer", call_id=call_id, kind="queue", target="complaints"
+    )
+    assert reply["ok"], reply
+    await cti.advance(15)  # the queue's announcement, then its music
+    assert cti.sim.state_of(call_id) is LegState.HOLDING  # not Anna any more
+    await cti.advance(600)
+    mine = [e for e in cti.events if getattr(e, "call_id", None) == call_id]
+    assert not any(isinstance(e, ev.CallEnded | ev.AgentLegEnded) for e in mine)
+    assert [e.position for e in mine if isinstance(e, ev.CallQueued)] == [1, 1]
+    cti.log_in_simulated("1002")
+    await cti.step_until(
+        lambda: any(
+            isinstance(e, ev.CallAnswered) and e.agent_id == "1002" for e in cti.events
+        )
+    )
 
 
 async def test_consulted_transfer_holds_then_completes(cti: Cti) -> None:

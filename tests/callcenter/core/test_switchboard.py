@@ -5,8 +5,14 @@ from pathlib import Path
 from acd.config import AgentConfig, QueueConfig
 from acd.engine import AcdEngine
 from acd.inputs import LogIn
-from callcenter.core.messages import BuildScreenPop, CustomerFound, LookupCustomer
-from callcenter.core.switchboard import Switchboard, skill_levels
+from callcenter.core.messages import (
+    AgentCommand,
+    AgentReply,
+    BuildScreenPop,
+    CustomerFound,
+    LookupCustomer,
+)
+from callcenter.core.switchboard import Output, Switchboard, skill_levels
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId, QueueName
@@ -113,3 +119,101 @@ def test_the_screen_pop_is_asked_for_the_reference_the_ivr_looked_up(
     (pop,) = [o for o in out if isinstance(o, BuildScreenPop)]
     assert (pop.caller_number, pop.reference) == ("+1", "12345678")
     assert pop.ivr_variables["booking_reference"] == "12345678"
+
+
+# --- an agent's transfer to a queue ------------------------------------------------
+
+BO = AgentId("1002")
+
+
+def two_agent_board(tmp_path: Path, *, full: bool = False) -> Switchboard:
+    """Agents 1001 (logged in) and 1002 (not yet) serve ``support``; ``vip`` is full."""
+    (tmp_path / "main.yaml").write_text(FLOW, encoding="utf-8")
+    support = QueueName("support")
+    acd = AcdEngine(
+        [
+            QueueConfig(name=support, ring_timeout=15, wrap_up=30),
+            QueueConfig(name=QueueName("vip"), max_waiting=0 if full else None),
+        ],
+        [
+            AgentConfig(
+                agent_id=agent,
+                name=agent,
+                endpoint=f"sim/{agent}",
+                queues={support: 0, QueueName("vip"): 0},
+            )
+            for agent in (AGENT, BO)
+        ],
+    )
+    acd.handle(LogIn(agent_id=AGENT), 0.0)
+    return Switchboard(acd=acd, flows=load_flows(tmp_path), main_flow="main")
+
+
+def talking(switchboard: Switchboard) -> None:
+    switchboard.handle(ev.CallOffered(at=1.0, call_id=CALL, caller_number="+1"), 1.0)
+    switchboard.handle(ev.AgentRinging(at=1.5, call_id=CALL, agent_id=AGENT), 1.5)
+    switchboard.handle(ev.CallAnswered(at=3.0, call_id=CALL, agent_id=AGENT), 3.0)
+
+
+def transfer(switchboard: Switchboard, queue: str, at: float) -> list[Output]:
+    command = AgentCommand(
+        agent_id=AGENT,
+        command="transfer",
+        args={"call_id": CALL, "kind": "queue", "target": queue},
+    )
+    return list(switchboard.handle(command, at))
+
+
+def test_a_caller_transferred_to_a_queue_with_nobody_free_is_held_again(
+    tmp_path: Path,
+) -> None:
+    switchboard = two_agent_board(tmp_path)
+    talking(switchboard)
+    out = transfer(switchboard, "support", 60.0)
+    (reply,) = [o for o in out if isinstance(o, AgentReply)]
+    assert reply.ok
+    assert [type(o) for o in out if isinstance(o, cmd.PbxCommand)] == [cmd.StartHold]
+    # The first agent's phone hangs up as the caller leaves it: no survey, no hang-up.
+    out = switchboard.handle(
+        ev.AgentLegEnded(at=60.2, call_id=CALL, agent_id=AGENT), 60.2
+    )
+    assert [o for o in out if isinstance(o, cmd.PbxCommand)] == []
+    # The wait starts over: the announcement comes 30 s after the transfer.
+    assert switchboard.next_deadline() == 90.0
+    out = switchboard.handle(AgentCommand(agent_id=BO, command="login"), 95.0)
+    (ring,) = [o for o in out if isinstance(o, cmd.ConnectToAgent)]
+    assert ring.agent_id == BO
+
+
+def test_a_caller_transferred_to_a_free_agent_rings_them_without_music(
+    tmp_path: Path,
+) -> None:
+    switchboard = two_agent_board(tmp_path)
+    switchboard.handle(AgentCommand(agent_id=BO, command="login"), 0.0)
+    talking(switchboard)
+    out = transfer(switchboard, "support", 60.0)
+    commands = [o for o in out if isinstance(o, cmd.PbxCommand)]
+    assert commands == [
+        cmd.ConnectToAgent(call_id=CALL, agent_id=BO, endpoint="sim/1002",
+                           ring_timeout=15.0)
+    ]  # fmt: skip
+    switchboard.handle(ev.AgentRinging(at=60.5, call_id=CALL, agent_id=BO), 60.5)
+    out = switchboard.handle(
+        ev.AgentLegEnded(at=60.6, call_id=CALL, agent_id=AGENT), 60.6
+    )
+    assert [o for o in out if isinstance(o, cmd.PbxCommand)] == []
+    out = switchboard.handle(ev.AgentNoAnswer(at=75.5, call_id=CALL, agent_id=BO), 75.5)
+    assert any(isinstance(o, cmd.StartHold) for o in out)  # Bo missed it: music
+
+
+def test_a_transfer_to_a_queue_that_would_turn_the_caller_away_is_refused(
+    tmp_path: Path,
+) -> None:
+    switchboard = two_agent_board(tmp_path, full=True)
+    talking(switchboard)
+    out = transfer(switchboard, "vip", 60.0)
+    (reply,) = [o for o in out if isinstance(o, AgentReply)]
+    assert (reply.ok, reply.code) == (False, "queue_full")
+    assert reply.message == "that queue is full: the caller stays with you"
+    assert [o for o in out if isinstance(o, cmd.PbxCommand)] == []
+    assert switchboard.acd.agent_state(AGENT) is ev.AgentState.ON_CALL
