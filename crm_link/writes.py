@@ -185,8 +185,7 @@ class CallPathWriter:
                 raise
             self._log.warning("database unavailable, %d records queued: %s",
                               len(items), exc)  # fmt: skip
-            for item in items:
-                await self._outbox.append(item)
+            await self._outbox.append_many(items)
             return WriteOutcome.QUEUED
         await self._replay_quietly()
         return WriteOutcome.STORED

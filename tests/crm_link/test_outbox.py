@@ -1,6 +1,7 @@
 """Call records survive a database outage: queued durably, replayed, never lost."""
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -171,3 +172,30 @@ async def test_appends_are_private_files(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "calls.jsonl")
     await outbox.append({"n": 1})
     assert stat.S_IMODE(outbox.path.stat().st_mode) == 0o600
+
+
+async def test_a_batch_is_queued_with_one_flush_and_replayed_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outbox = Outbox(tmp_path / "calls.jsonl")
+    await outbox.append({"n": 0})  # the file exists: no folder flush below
+    flushed: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        flushed.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    await outbox.append_many([{"n": n, "name": "李强"} for n in range(1, 501)])
+    assert len(flushed) == 1
+    await outbox.append_many([])  # nothing to write: no flush
+    assert len(flushed) == 1
+    seen: list[dict[str, object]] = []
+
+    async def keep(records: list[dict[str, object]]) -> None:
+        seen.extend(records)
+
+    assert await outbox.replay(keep) == 501
+    assert [r["n"] for r in seen] == list(range(501))
+    assert seen[1]["name"] == "李强"
