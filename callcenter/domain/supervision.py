@@ -52,6 +52,9 @@ class MonitorEndReason(StrEnum):
 MONITOR_ACTIONS = frozenset({"monitor", "stop_monitor"})
 """The ``SupervisorActed.action`` values of monitor requests (confidential too)."""
 
+MONITOR_ENDED = "monitor_ended"
+"""The ``SupervisorActed.action`` auditing a monitor that ended without a request."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorEvent(DomainEvent):
@@ -101,4 +104,23 @@ def is_confidential(event: DomainEvent) -> bool:
     """Return whether only supervisors may see ``event`` (never an agent's console)."""
     if isinstance(event, MonitorEvent):
         return True
-    return isinstance(event, SupervisorActed) and event.action in MONITOR_ACTIONS
+    return isinstance(event, SupervisorActed) and (
+        event.action in MONITOR_ACTIONS or event.action == MONITOR_ENDED
+    )
+
+
+def ended_by_itself(event: DomainEvent) -> SupervisorActed | None:
+    """Return the audit entry of a monitor that ended without a stop request.
+
+    The audit keeps who listened to which call and until when: a stop request is
+    audited as it is made, but a monitor also ends when the agent's talk is over or
+    the supervisor hangs up their phone, and that end is audited here.
+    """
+    if not isinstance(event, MonitorEnded) or event.reason is MonitorEndReason.STOPPED:
+        return None
+    args = {"call_id": event.call_id, "endpoint": event.endpoint,
+            "mode": event.mode.value}  # fmt: skip
+    return SupervisorActed(
+        at=event.at, supervisor=event.supervisor, agent_id=event.agent_id,
+        action=MONITOR_ENDED, args=args, ok=True, code=event.reason.value,
+    )  # fmt: skip

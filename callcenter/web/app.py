@@ -125,7 +125,12 @@ def create_app(
     state = _build_state(center, settings, reports or NoReports(), voicemails)
     app = web.Application(middlewares=[errors, access], client_max_size=64 * 1024)
     app[STATE] = state
-    for listener in (state.calls, state.board.chart, state.changed):
+    for listener in (
+        state.calls,
+        state.board.chart,
+        state.changed,
+        state.audit.observe,
+    ):
         state.unlisten.append(center.bus.add_listener(listener))
     app.on_startup.append(_start)
     app.on_shutdown.append(_wake_streams)

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from callcenter.center import CallCenter
 from callcenter.domain.events import DomainEvent, SupervisorActed
+from callcenter.domain.supervision import ended_by_itself
 from callcenter.settings import Settings
 from callcenter.web.auth import Authenticator
 from callcenter.web.board import Board
@@ -113,6 +114,12 @@ class AuditLog:
     publish: Callable[[DomainEvent], None]
     path: Path | None = None
     recent: deque[SupervisorActed] = field(default_factory=lambda: deque(maxlen=200))
+
+    def observe(self, event: DomainEvent) -> None:
+        """Audit a monitor that ended by itself (a bus listener)."""
+        entry = ended_by_itself(event)
+        if entry is not None:
+            self.record(entry)
 
     def record(self, entry: SupervisorActed) -> None:
         """Keep ``entry``; a file that cannot be written is logged, never fatal."""

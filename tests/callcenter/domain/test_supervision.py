@@ -41,3 +41,19 @@ def test_monitoring_and_monitor_requests_are_confidential() -> None:
     assert not sv.is_confidential(
         ev.CallAnswered(at=1.0, call_id=CallId("c"), agent_id=AgentId("1001"))
     )
+
+
+def test_a_monitor_ending_by_itself_is_audited_confidentially() -> None:
+    (ended,) = [e for e in MONITOR_SAMPLES if isinstance(e, sv.MonitorEnded)]
+    by_itself = dataclasses.replace(ended, reason=sv.MonitorEndReason.HUNG_UP)
+    entry = sv.ended_by_itself(by_itself)
+    assert entry is not None
+    assert (entry.supervisor, entry.agent_id, entry.action, entry.code) == (
+        ended.supervisor, ended.agent_id, "monitor_ended", "hung_up",
+    )  # fmt: skip
+    assert entry.args == {"call_id": ended.call_id, "endpoint": ended.endpoint,
+                          "mode": ended.mode.value}  # fmt: skip
+    assert sv.is_confidential(entry)
+    stopped = dataclasses.replace(ended, reason=sv.MonitorEndReason.STOPPED)
+    assert sv.ended_by_itself(stopped) is None  # its stop request is audited
+    assert sv.ended_by_itself(MONITOR_SAMPLES[0]) is None

@@ -5,6 +5,7 @@ played by a console (so the call lasts), and the simulated PBX bridges the
 supervisor's phone (``sim/2001``) into the call. Every request is audited.
 """
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,19 @@ async def test_the_end_of_the_agents_talk_ends_the_monitor(
     assert isinstance(ended, MonitorEnded)
     assert (ended.reason, ended.endpoint) == (MonitorEndReason.CALL_ENDED, "PJSIP/2009")
     assert await ok(await client.get("/api/v1/monitors", headers=SUP)) == []
+    assert recorder.acted() == [("monitor", True, "ok"),
+                                ("monitor_ended", True, "call_ended")]  # fmt: skip
+    audit = await ok(await client.get("/api/v1/audit", headers=SUP))
+    assert (audit[0]["supervisor"], audit[0]["agent_id"], audit[0]["args"]) == (
+        "prometheus",
+        "1001",
+        {"call_id": call, "endpoint": "PJSIP/2009", "mode": "listen"},
+    )
+    lines = (center.settings.general.data_dir / "audit.jsonl").read_text().splitlines()
+    assert [json.loads(line)["action"] for line in lines] == [
+        "monitor",
+        "monitor_ended",
+    ]
 
 
 async def error(response: ClientResponse, status: int) -> str:
