@@ -47,7 +47,11 @@ class DeskState:
         self.reason = str(agent.get("reason", ""))
         self.since = float(agent.get("since", self.since))
         as_of = float(status.get("now", 0.0))
-        self.queues = [{**q, "as_of": as_of} for q in status.get("queues") or []]
+        known = {q.get("name"): q for q in self.queues}
+        self.queues = [
+            _newer({**q, "as_of": as_of}, known.get(q.get("name")))
+            for q in status.get("queues") or []
+        ]
         call = status.get("call")
         if (call or {}).get("call_id") != (self.call or {}).get("call_id"):
             self.chosen = 0
@@ -63,12 +67,13 @@ class DeskState:
         """Take a ``QueueStatsUpdated``; return whether it is a queue of this agent."""
         for queue in self.queues:
             if queue.get("name") == stats.get("queue"):
-                queue.update(
-                    waiting=int(stats.get("waiting", 0)),
-                    longest_wait=float(stats.get("longest_wait", 0.0)),
-                    agents_available=int(stats.get("agents_available", 0)),
-                    as_of=float(stats.get("at", 0.0)),
-                )
+                figures = {
+                    "waiting": int(stats.get("waiting", 0)),
+                    "longest_wait": float(stats.get("longest_wait", 0.0)),
+                    "agents_available": int(stats.get("agents_available", 0)),
+                    "as_of": float(stats.get("at", 0.0)),
+                }
+                queue.update(_newer(figures, queue))
                 return True
         return False
 
@@ -100,6 +105,20 @@ class DeskState:
         table = self.lists.get("wrap_up_seconds") or {}
         queue = (self.call or {}).get("queue") or ""
         return float(table.get(queue, max(table.values(), default=0.0)))
+
+
+_FIGURES = ("waiting", "longest_wait", "agents_available", "as_of")
+
+
+def _newer(fresh: dict[str, Any], known: dict[str, Any] | None) -> dict[str, Any]:
+    """Return ``fresh`` with ``known``'s figures if those are of a later moment.
+
+    A status reply and a queue's figures travel separately (a reply, a retained
+    MQTT message): whichever arrives last may be the older one.
+    """
+    if known is None or float(known.get("as_of", 0.0)) <= float(fresh["as_of"]):
+        return fresh
+    return {**fresh, **{key: known[key] for key in _FIGURES if key in known}}
 
 
 def longest_wait(queue: dict[str, Any], now: float) -> float:

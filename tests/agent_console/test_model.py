@@ -45,3 +45,23 @@ def test_an_empty_queue_has_no_wait_to_grow() -> None:
     desk = desk_serving("reservations")
     desk.apply_queue_stats(stats("reservations", 0, 0.0, NOW))
     assert longest_wait(desk.queues[0], NOW + 15) == 0.0
+
+
+def test_older_figures_never_replace_newer_ones_whichever_arrives_last() -> None:
+    desk = desk_serving("reservations")
+    desk.apply_queue_stats(stats("reservations", 4, 90.0, NOW + 20))
+    desk.apply_status({"now": NOW + 10, "queues": [  # a reply that took its time
+        {"name": "reservations", "waiting": 1, "longest_wait": 5.0,
+         "agents_available": 2}]})  # fmt: skip
+    queue = desk.queues[0]
+    assert (queue["waiting"], queue["longest_wait"], queue["as_of"]) == (
+        4,
+        90.0,
+        NOW + 20,
+    )
+    desk.apply_queue_stats(stats("reservations", 7, 200.0, NOW + 15))  # a late one
+    assert desk.queues[0]["waiting"] == 4
+    desk.apply_status({"now": NOW + 30, "queues": [
+        {"name": "reservations", "waiting": 0, "longest_wait": 0.0,
+         "agents_available": 3}]})  # fmt: skip
+    assert (desk.queues[0]["waiting"], desk.queues[0]["as_of"]) == (0, NOW + 30)
