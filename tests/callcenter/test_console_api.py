@@ -10,7 +10,7 @@ import pytest
 
 from callcenter.console_api import ConsoleApi
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId
+from callcenter.domain.ids import AgentId, CallId
 from callcenter.pbx.sim_call import LegState
 from tests.agent_console.harness import (
     STRANGER,
@@ -47,6 +47,14 @@ async def ask(
 async def logged_in(cti: Cti) -> None:
     assert (await ask(cti, "login", pin="1234"))["ok"]
     assert (await ask(cti, "ready"))["ok"]
+
+
+async def talking(cti: Cti, number: str) -> CallId:
+    """Ring Anna with a call from ``number``; return its id once she talks."""
+    call_id = await cti.ring(number)
+    assert (await ask(cti, "answer", call_id=call_id))["ok"]
+    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    return call_id
 
 
 def refusal(code: str, message: str) -> dict[str, Any]:
@@ -120,9 +128,7 @@ async def test_status_carries_the_ringing_call_with_its_screen_pop(cti: Cti) -> 
 
 async def test_answer_hold_resume_and_hang_up(cti: Cti) -> None:
     await logged_in(cti)
-    call_id = await cti.ring(URGENT)
-    assert (await ask(cti, "answer", call_id=call_id))["ok"]
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, URGENT)
     assert (await ask(cti, "hold", call_id=call_id))["ok"]
     assert cti.sim.is_held(call_id)
     assert (await ask(cti, "resume", call_id=call_id))["ok"]
@@ -147,9 +153,7 @@ async def test_only_the_call_ringing_the_agent_can_be_answered(cti: Cti) -> None
 async def test_blind_transfer_to_a_queue_rings_the_agent_there(cti: Cti) -> None:
     await logged_in(cti)
     cti.log_in_simulated("1002")
-    call_id = await cti.ring(STRANGER)
-    await ask(cti, "answer", call_id=call_id)
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, STRANGER)
     reply = await ask(
         cti, "transfer", call_id=call_id, kind="queue", target="complaints"
     )
@@ -166,9 +170,7 @@ async def test_a_caller_transferred_to_a_queue_waits_there_for_the_next_agent(
     cti: Cti,
 ) -> None:
     await logged_in(cti)
-    call_id = await cti.ring(STRANGER)
-    await ask(cti, "answer", call_id=call_id)
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, STRANGER)
     reply = await ask(
         cti, "transfer", call_id=call_id, kind="queue", target="complaints"
     )
@@ -189,9 +191,7 @@ async def test_a_caller_transferred_to_a_queue_waits_there_for_the_next_agent(
 
 async def test_consulted_transfer_holds_then_completes(cti: Cti) -> None:
     await logged_in(cti)
-    call_id = await cti.ring(STRANGER)
-    await ask(cti, "answer", call_id=call_id)
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, STRANGER)
     await ask(
         cti, "transfer", call_id=call_id, kind="number", target="+8610", mode="consult"
     )
@@ -206,18 +206,14 @@ async def test_consulted_transfer_holds_then_completes(cti: Cti) -> None:
 
 async def test_a_transfer_needs_a_known_target(cti: Cti) -> None:
     await logged_in(cti)
-    call_id = await cti.ring(STRANGER)
-    await ask(cti, "answer", call_id=call_id)
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, STRANGER)
     reply = await ask(cti, "transfer", call_id=call_id, kind="queue", target="nowhere")
     assert reply["error"] == "bad_target"
 
 
 async def test_wrap_up_is_saved_with_a_follow_up(cti: Cti) -> None:
     await logged_in(cti)
-    call_id = await cti.ring(VIP)
-    await ask(cti, "answer", call_id=call_id)
-    await cti.step_until(lambda: cti.api.desks.desk(ANNA).call.state == "talking")  # type: ignore[union-attr]
+    call_id = await talking(cti, VIP)
     await ask(cti, "hangup", call_id=call_id)
     await cti.advance(0)
     saved = await ask(cti, "wrapup.save", call_id=call_id, disposition="resolved",
