@@ -71,7 +71,7 @@ class LazyGroup(click.Group):
 )
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None) -> None:
-    r"""A call-center CTI toolkit: ACD, IVR, Asterisk CTI bridge, CRM and consoles.
+    """A call-center CTI toolkit: ACD, IVR, Asterisk CTI bridge, CRM and consoles.
 
     \b
     Examples:
@@ -80,7 +80,7 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
       callcenter console --agent 1001    # the agent console (second terminal)
       callcenter staffing --calls-per-hour 300 --aht 240
       callcenter ivr run main --caller +8613800138000 --dtmf 1
-    """
+    """  # noqa: D301 - click needs a real \b (backspace) to keep these lines
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 

@@ -73,7 +73,7 @@ def up_command(
     calls_per_hour: float | None,
     seed: int | None,
 ) -> None:
-    r"""Run the call center: PBX (simulated by default), IVR, ACD, CRM, bus and web.
+    """Run the call center: PBX (simulated by default), IVR, ACD, CRM, bus and web.
 
     \b
     With no configuration everything runs on this machine: a simulated PBX with
@@ -85,7 +85,7 @@ def up_command(
       callcenter up
       callcenter up --for 30 --web-port 0
       callcenter --config site.toml up
-    """
+    """  # noqa: D301 - click needs a real \b (backspace) to keep these lines
     overrides: dict[str, dict[str, Any]] = {}
     if data_dir is not None:
         overrides.setdefault("general", {})["data_dir"] = str(data_dir)
