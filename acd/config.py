@@ -65,6 +65,10 @@ class QueueConfig:
         preferred_agent_wait: how long a call waits for its preferred agent.
         callback_attempts: originate attempts before a callback gives up.
         callback_retry_delay: seconds between failed callback attempts.
+        weight: when a free agent serves several queues with callers waiting,
+            the callers of the heaviest queue go first (Asterisk app_queue's
+            ``weight``); equal weights compare the callers themselves. It never
+            changes which agent a new caller gets.
     """
 
     name: QueueName
@@ -87,6 +91,7 @@ class QueueConfig:
     preferred_agent_wait: float = 30.0
     callback_attempts: int = 3
     callback_retry_delay: float = 300.0
+    weight: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

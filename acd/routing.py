@@ -8,9 +8,15 @@ call or agent it touched, and the handlers try exactly those:
   opens, its skills widen): ``offer_call`` asks the call's queue for the best
   available agent of the lowest open tier (strategy order, via ``AgentPool``);
 * an agent becomes AVAILABLE: ``serve_agent`` first looks at calls reserved for
-  them (preferred agent), then at the head of each of their queues' lines and
-  takes the call with the highest effective priority (aging included); ties go to
-  the caller who entered the ACD first.
+  them (preferred agent), then at the head of each of their queues' lines (the
+  first call there they may take) and takes the call of the heaviest queue
+  (``QueueConfig.weight``, Asterisk's "higher weight gets first shot at a shared
+  member"); among equal weights, the call with the highest effective priority
+  (aging included); ties go to the caller who entered the ACD first.
+
+Weight only orders the queues of the agent being served: it never offers a call to
+an agent outside its queue, and a new caller finding several agents free gets the
+one its own queue's strategy picks, whatever the weights.
 
 A call is rung on one agent at a time, except with ``ring_all`` where every eligible
 free agent of the best tier rings and the first answer wins. A call that has a
@@ -95,14 +101,16 @@ def serve_agent(core: Core, agent: AgentRecord) -> bool:
         _start(core, call, [agent])
         return True
     best: QueuedCall | None = None
+    best_rank: tuple[int, float, float, int] | None = None
     for queue, penalty in agent.queues.items():
         line = core.lines[queue]
         if not line:
             continue
         for call in line:
             if tier_open(core, call, penalty) and agent.has_skills(call.skills):
-                if best is None or _rank(core, call) > _rank(core, best):
-                    best = call
+                rank = (core.queues[queue].weight, *_rank(core, call))
+                if best_rank is None or rank > best_rank:
+                    best, best_rank = call, rank
                 break
     if best is None:
         return False
@@ -112,6 +120,7 @@ def serve_agent(core: Core, agent: AgentRecord) -> bool:
 
 
 def _rank(core: Core, call: QueuedCall) -> tuple[float, float, int]:
+    """Order calls of equal queue weight: priority with aging, then entry."""
     rate = core.queues[call.queue].aging_rate
     return (
         effective_priority(call, aging_rate=rate, now=core.now),

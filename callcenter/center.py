@@ -62,6 +62,7 @@ def build_acd(settings: Settings, *, seed: int = 0) -> AcdEngine:
             max_no_answer=q.max_no_answer,
             service_level_seconds=q.service_level_seconds,
             max_waiting=q.max_waiting,
+            weight=q.weight,
             hours=business_hours(settings),
         )
         for q in settings.queues

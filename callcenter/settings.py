@@ -191,7 +191,12 @@ class HoursSettings(Section):
 
 
 class QueueSettings(Section):
-    """One ACD queue."""
+    """One ACD queue.
+
+    ``weight`` (Asterisk app_queue's, default 0): an agent shared by several
+    queues who frees up serves the callers of the heaviest queue first; equal
+    weights compare the callers (priority, then waiting time).
+    """
 
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     strategy: str = "longest_idle"
@@ -200,6 +205,7 @@ class QueueSettings(Section):
     max_no_answer: Annotated[int, Field(ge=1, le=100)] = 3
     service_level_seconds: Annotated[float, Field(gt=0)] = 20.0
     max_waiting: Annotated[int, Field(ge=1)] | None = None
+    weight: Annotated[int, Field(ge=0)] = 0
 
 
 class AgentSettings(Section):

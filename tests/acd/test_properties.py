@@ -64,6 +64,7 @@ def build(strategy: str, *, tier_wait: float, aging: float, wrap: float) -> Harn
     )
     q2 = queue(
         "q2",
+        weight=3,  # a1 and a3 serve q2's callers before q1's
         wrap_up=wrap,
         overflow=(
             OverflowRule(after=30.0, action=OverflowAction.WIDEN_SKILLS),

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from callcenter.center import build_acd
 from callcenter.cli import main
+from callcenter.domain.ids import QueueName
 from callcenter.errors import ConfigError
 from callcenter.settings import load_settings
 
@@ -84,6 +86,25 @@ def test_agent_in_an_unknown_queue(tmp_path: Path) -> None:
         "[[agents]]\nid = '1'\nname = 'A'\nqueues = {support = 0}\n"
     )
     assert "agents[0].queues: unknown queue 'support'" in problem(tmp_path, text)
+
+
+def test_queue_weight_reaches_the_acd_and_defaults_to_zero(tmp_path: Path) -> None:
+    text = (
+        "[[queues]]\nname = 'sales'\nweight = 10\n"
+        "[[queues]]\nname = 'support'\n"
+        "[[agents]]\nid = '1'\nname = 'A'\nqueues = {sales = 0, support = 0}\n"
+    )
+    settings = load_settings(write(tmp_path, text), environ={})
+    assert [q.weight for q in settings.queues] == [10, 0]
+    queues = build_acd(settings)._core.queues
+    assert queues[QueueName("sales")].weight == 10
+    assert queues[QueueName("support")].weight == 0
+
+
+def test_a_negative_queue_weight_is_refused(tmp_path: Path) -> None:
+    message = problem(tmp_path, "[[queues]]\nname = 'sales'\nweight = -1\n")
+    assert "queues[0].weight" in message
+    assert "greater than or equal to 0" in message
 
 
 def test_missing_file(tmp_path: Path) -> None:
