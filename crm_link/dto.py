@@ -39,6 +39,7 @@ class IdentifiedBy(StrEnum):
 
     NUMBER = "number"
     BOOKING = "booking"
+    ACCOUNT = "account"
 
 
 class ExternalStatus(StrEnum):
@@ -130,7 +131,11 @@ class BookingSummary:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomerCard:
-    """Everything the agent sees about one customer before saying a word."""
+    """Everything the agent sees about one customer before saying a word.
+
+    ``account_number`` is a corporate client's account number (digits), None for
+    a customer without one.
+    """
 
     customer_id: CustomerId
     name: str
@@ -152,6 +157,7 @@ class CustomerCard:
     satisfaction_trend: SatisfactionTrend
     calls_last_24h: int
     calls_last_7d: int
+    account_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,7 +174,7 @@ class ExternalRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScreenPop:
-    """The screen-pop record for one caller id, or for a booking reference keyed.
+    """The screen-pop record for one caller id, or for a reference or account keyed.
 
     ``status`` is ``unknown`` with no matches for a number nobody has (or a withheld
     or unusable one), ``known`` with one match, ``ambiguous`` with all matches of a
@@ -176,8 +182,11 @@ class ScreenPop:
 
     ``reference`` holds the digits of a booking reference the caller keyed (None
     when none was). When a booking has them, ``booking`` is that booking, the match
-    is its customer and ``identified_by`` is ``booking``; otherwise the caller is
-    who their number says (``identified_by`` ``number``, or None for a stranger).
+    is its customer and ``identified_by`` is ``booking``. ``account`` holds the
+    digits of an account number the caller keyed; when a customer has it, that
+    customer is the match and ``identified_by`` is ``account``. Otherwise the
+    caller is who their number says (``identified_by`` ``number``, or None for a
+    stranger).
     """
 
     number: str
@@ -188,6 +197,7 @@ class ScreenPop:
     identified_by: IdentifiedBy | None = None
     reference: str | None = None
     booking: BookingSummary | None = None
+    account: str | None = None
     external_status: ExternalStatus = ExternalStatus.DISABLED
     external: ExternalRecord | None = None
 

@@ -47,3 +47,9 @@ class InvalidBookingError(CrmError):
     """A booking cannot be stored (a reference without digits, or taken digits)."""
 
     code = "invalid_booking"
+
+
+class InvalidAccountNumberError(CrmError):
+    """An account number cannot be stored (not digits, or another customer's)."""
+
+    code = "invalid_account_number"

@@ -7,7 +7,8 @@ loads. Call-path tables (interactions, surveys, callbacks, voicemails) are uniqu
 call records carry no foreign key: a call is a fact even if the agent was never
 provisioned in the CRM. ``agent_state_intervals`` is unique by (agent, start) for
 the same reason. A booking is found by the digits of its reference
-(``reference_digits``, unique): what a caller keys on the phone.
+(``reference_digits``, unique), a corporate client by their account number
+(``customers.account_number``, unique): what a caller keys on the phone.
 """
 
 import datetime as dt
@@ -47,7 +48,13 @@ class Agent(Base):
 
 
 class Customer(Base):
-    """A person or company that calls us."""
+    """A person or company that calls us.
+
+    ``account_number`` is a corporate client's account number (digits only, as
+    keyed on a phone; None for most customers). It is unique, so a keyed account
+    number names at most one customer, and it is not a booking reference: the two
+    are looked up in their own columns even when they have the same digits.
+    """
 
     __tablename__ = "customers"
 
@@ -66,6 +73,9 @@ class Customer(Base):
     )
     notes: Mapped[long_text]
     created_at: Mapped[timestamp]
+    account_number: Mapped[str | None] = mapped_column(
+        sa.String(32), default=None, index=True, unique=True
+    )
 
     phones: Mapped[list["PhoneNumber"]] = relationship(
         back_populates="customer", lazy="raise", cascade="all, delete-orphan"

@@ -1,6 +1,7 @@
 """The screen-pop statements, built once at import for each way of finding a caller.
 
-Each way (``BY_NUMBER``, ``BY_REFERENCE``) has the same three statements:
+Each way (``BY_NUMBER``, ``BY_REFERENCE``, ``BY_ACCOUNT``) has the same three
+statements:
 
 1. the matched customers with all their phones, account manager name and current
    or upcoming bookings (at most ``:bookings_shown``, nearest first; the rows are
@@ -15,8 +16,10 @@ lookup) instead of taking an ``IN`` list of ids, which SQLAlchemy would re-rende
 for each list length. ``BY_NUMBER`` matches the owners of ``:e164``;
 ``BY_REFERENCE`` the customer of the booking whose reference digits are
 ``:reference``, or when no booking has them, the owners of ``:e164``, so a
-mistyped reference leaves a known caller known at no extra statement. Sizes and
-dates are bind parameters, so SQLAlchemy compiles each statement once per dialect.
+mistyped reference leaves a known caller known at no extra statement;
+``BY_ACCOUNT`` likewise the customer whose account number is ``:account`` (never a
+booking's customer: an account number is not a reference). Sizes and dates are
+bind parameters, so SQLAlchemy compiles each statement once per dialect.
 """
 
 from collections.abc import Callable
@@ -84,6 +87,26 @@ def _by_reference() -> sa.CompoundSelect[Any]:
     )
 
 
+def _holds_account(customer: type[Customer]) -> sa.ColumnElement[bool]:
+    return customer.account_number == sa.bindparam("account", type_=sa.String)
+
+
+def _by_account() -> sa.CompoundSelect[Any]:
+    """The customer with the account number ``:account``; without one, ``_by_number``.
+
+    Found in the unique index of ``customers.account_number``; the customers are
+    aliases for the same reason as the bookings of ``_by_reference``.
+    """
+    owners = _by_number().subquery()
+    holder, taken = aliased(Customer), aliased(Customer)
+    return sa.union_all(
+        sa.select(holder.id.label("customer_id")).where(_holds_account(holder)),
+        sa.select(owners.c.customer_id).where(
+            ~sa.exists().where(_holds_account(taken))
+        ),
+    )
+
+
 def _upcoming(matched: Matched) -> sa.Subquery:
     """Current and upcoming bookings of the matched customers, ranked by start."""
     rank = sa.func.row_number().over(
@@ -115,7 +138,8 @@ def _customers_statement(
             Customer.id, Customer.name, Customer.email, Customer.language,
             Customer.tier, Customer.value_class, Customer.loyalty_stage,
             Customer.lifecycle_stage, Customer.account_manager_id, Customer.notes,
-            Agent.name.label("manager_name"), other.e164.label("phone"),
+            Customer.account_number, Agent.name.label("manager_name"),
+            other.e164.label("phone"),
             *labelled(upcoming.c, UPCOMING),
             *(labelled(key, KEYED) if keyed else ()),
         )
@@ -233,3 +257,5 @@ BY_NUMBER = _statements(_by_number, keyed=False)
 """The statements of a pop by caller number."""
 BY_REFERENCE = _statements(_by_reference, keyed=True)
 """The statements of a pop by booking reference (falling back to the number)."""
+BY_ACCOUNT = _statements(_by_account, keyed=False)
+"""The statements of a pop by account number (falling back to the number)."""

@@ -1,8 +1,8 @@
 """The screen-pop query: everything about a caller in at most three statements.
 
-The caller is found by their number, or by the digits of a booking reference they
-keyed (falling back to the number when no booking has them); the statements are
-``crm_link.pop_queries``:
+The caller is found by their number, or by the digits of a booking reference or of
+an account number they keyed (falling back to the number when no booking or
+customer has them); the statements are ``crm_link.pop_queries``:
 
 1. the matched customers, with all their phones, account manager, current and
    upcoming bookings, and the booking keyed;
@@ -41,7 +41,14 @@ from crm_link.dto import (
     ScreenPop,
 )
 from crm_link.enums import ComplaintState, Severity
-from crm_link.pop_queries import BY_NUMBER, BY_REFERENCE, KEYED, UPCOMING
+from crm_link.pop_queries import (
+    BY_ACCOUNT,
+    BY_NUMBER,
+    BY_REFERENCE,
+    KEYED,
+    UPCOMING,
+    PopStatements,
+)
 from crm_link.workflow import is_overdue
 
 
@@ -54,58 +61,89 @@ def screen_pop(
     config: CrmConfig,
     rules: facts.FactRules,
     reference: str | None = None,
+    account: str | None = None,
 ) -> ScreenPop:
-    """Return the screen-pop record of ``e164`` or ``reference`` on ``connection``.
+    """Return the screen-pop record of ``e164``, ``reference`` or ``account``.
 
-    ``reference`` is the digits of a booking reference the caller keyed; when a
-    booking has them its customer is the match, otherwise the owners of ``e164``.
+    ``reference`` (the digits of a booking reference the caller keyed) matches the
+    booking's customer, ``account`` (of an account number; give one of the two)
+    the account holder; when nobody has the digits, the owners of ``e164`` match.
     """
-    statements = BY_REFERENCE if reference else BY_NUMBER
-    params = _matching(e164, reference, now, config)
+    statements = _statements(reference=reference, account=account)
+    params = _matching(e164, now, config, reference=reference, account=account)
     customers = _customers(connection.execute(statements.customers, params))
     if not customers:
-        return unknown_caller(number, e164, now, reference=reference)
+        return unknown_caller(number, e164, now, reference=reference, account=account)
     complaints = _complaints(connection, statements.complaints, params, now, config)
     histories = _histories(
         connection, statements.history, params, now=now, config=config, rules=rules
     )
     cards = tuple(
-        _card(
-            customer,
-            complaints.get(customer_id, _EMPTY_COMPLAINTS),
-            histories.get(customer_id, _EMPTY_HISTORY),
-            now,
-            rules,
-        )
+        _card(customer, complaints.get(customer_id, _EMPTY_COMPLAINTS),
+              histories.get(customer_id, _EMPTY_HISTORY), now, rules)
         for customer_id, customer in customers.items()
-    )
+    )  # fmt: skip
     keyed = next((c.keyed for c in customers.values() if c.keyed), None)
     return ScreenPop(
         number=number, e164=e164,
         status=PopStatus.KNOWN if len(cards) == 1 else PopStatus.AMBIGUOUS,
         matches=cards, looked_up_at=now,
-        identified_by=IdentifiedBy.BOOKING if keyed else IdentifiedBy.NUMBER,
-        reference=reference, booking=keyed,
+        identified_by=_identified_by(customers, keyed=keyed, account=account),
+        reference=reference, booking=keyed, account=account,
     )  # fmt: skip
 
 
+def _statements(*, reference: str | None, account: str | None) -> PopStatements:
+    if account:
+        return BY_ACCOUNT
+    return BY_REFERENCE if reference else BY_NUMBER
+
+
 def _matching(
-    e164: str | None, reference: str | None, now: float, config: CrmConfig
+    e164: str | None,
+    now: float,
+    config: CrmConfig,
+    *,
+    reference: str | None,
+    account: str | None,
 ) -> dict[str, Any]:
     """Return the parameters every statement finds the matched customers with."""
     return {
-        "e164": e164, "reference": reference, "matches": config.max_matches,
-        "today": today_of(now), "bookings_shown": config.bookings_shown,
+        "e164": e164, "reference": reference, "account": account,
+        "matches": config.max_matches, "today": today_of(now),
+        "bookings_shown": config.bookings_shown,
     }  # fmt: skip
 
 
+def _identified_by(
+    customers: dict[int, "_CustomerRow"],
+    *,
+    keyed: BookingSummary | None,
+    account: str | None,
+) -> IdentifiedBy:
+    """Say what found the matches: the booking keyed, the account keyed, or the number.
+
+    An account number is unique, so the one match holding it is the account's.
+    """
+    if keyed is not None:
+        return IdentifiedBy.BOOKING
+    if account and any(c.row.account_number == account for c in customers.values()):
+        return IdentifiedBy.ACCOUNT
+    return IdentifiedBy.NUMBER
+
+
 def unknown_caller(
-    number: str, e164: str | None, now: float, *, reference: str | None = None
+    number: str,
+    e164: str | None,
+    now: float,
+    *,
+    reference: str | None = None,
+    account: str | None = None,
 ) -> ScreenPop:
     """Return the record of a caller nobody knows (or who withheld the number)."""
     return ScreenPop(
         number=number, e164=e164, status=PopStatus.UNKNOWN, matches=(),
-        looked_up_at=now, reference=reference,
+        looked_up_at=now, reference=reference, account=account,
     )  # fmt: skip
 
 
@@ -277,6 +315,7 @@ def _card(
         satisfaction_trend=facts.satisfaction_trend(history.satisfaction, rules),
         calls_last_24h=history.stats.calls_24h,
         calls_last_7d=history.stats.calls_7d,
+        account_number=row.account_number,
     )
 
 

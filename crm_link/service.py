@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from callcenter.domain.ids import CustomerId
 from crm_link import external as ext
 from crm_link import facts, phones, workflow, writes
+from crm_link.accounts import account_digits, assign_account_number
 from crm_link.bookings import NewBooking, insert_booking, reference_digits
 from crm_link.call_records import CallRecords
 from crm_link.complaint_desk import ComplaintDesk
@@ -34,6 +35,8 @@ from crm_link.screen_pop import screen_pop as _screen_pop
 from crm_link.screen_pop import unknown_caller
 
 _LOG = logging.getLogger(__name__)
+_KEYED = frozenset({IdentifiedBy.BOOKING, IdentifiedBy.ACCOUNT})
+"""Ways of finding the caller by what they keyed rather than by their number."""
 
 
 class CrmService(CallRecords, ComplaintDesk):
@@ -109,7 +112,12 @@ class CrmService(CallRecords, ComplaintDesk):
     # --- screen pop -----------------------------------------------------------------
 
     async def screen_pop(
-        self, number: str, now: float, *, reference: str | None = None
+        self,
+        number: str,
+        now: float,
+        *,
+        reference: str | None = None,
+        account: str | None = None,
     ) -> ScreenPop:
         """Return the screen-pop record of a caller id; never raises for the number.
 
@@ -117,25 +125,29 @@ class CrmService(CallRecords, ComplaintDesk):
         shared by several customers gives ``status="ambiguous"`` with all of them.
         With ``reference`` (a booking reference the caller keyed, in any format:
         only its digits count) the customer of that booking is the match, whatever
-        the number; when no booking has those digits the number decides as usual.
-        The external CRM, when linked, is asked about the number in parallel and
-        merged if it answers within ``external_budget`` seconds; otherwise
-        ``external_status`` says ``unavailable`` and the local record is returned
-        at once. A caller found by booking is not merged with what the external CRM
-        knows of the number: the call is about the booking's customer.
+        the number; with ``account`` (an account number the caller keyed) the
+        customer holding that account number. When nobody has the digits the number
+        decides as usual. The external CRM, when linked, is asked about the number
+        in parallel and merged if it answers within ``external_budget`` seconds;
+        otherwise ``external_status`` says ``unavailable`` and the local record is
+        returned at once. A caller found by booking or account is not merged with
+        what the external CRM knows of the number: the call is about that customer.
+
+        Raises:
+            ValueError: both ``reference`` and ``account`` were given.
         """
         e164 = phones.try_normalize(number, region=self._config.default_region)
-        digits = reference_digits(reference) if reference else ""
-        if e164 is None and not digits:
+        digits, holder = _keyed(reference, account)
+        if e164 is None and digits is None and holder is None:
             return unknown_caller(number, None, now)
         lookup = self._start_external(e164)
         pop = await self._reader.run(functools.partial(
             _screen_pop, number=number, e164=e164, now=now, config=self._config,
-            rules=self._rules, reference=digits or None,
+            rules=self._rules, reference=digits, account=holder,
         ))  # fmt: skip
         if lookup is None:
             return pop
-        if pop.identified_by is IdentifiedBy.BOOKING:
+        if pop.identified_by in _KEYED:
             lookup.cancel()
             return pop
         return await ext.merge_when_ready(pop, lookup, self._external_budget)
@@ -197,6 +209,39 @@ class CrmService(CallRecords, ComplaintDesk):
         async with self._sessions() as session, session.begin():
             await CustomerRepository(session).get(key)
             return await insert_booking(session, booking, customer_key=key, now=now)
+
+    async def set_account_number(
+        self, customer_id: CustomerId, account_number: str | None
+    ) -> str | None:
+        """Give a customer (a key account) the account number they key, or none.
+
+        Returns the digits stored (``"7992 7398-713"`` is stored as
+        ``79927398713``), None when the number was taken away.
+
+        Raises:
+            NotFoundError: the customer does not exist.
+            InvalidAccountNumberError: not digits, or another customer's number
+                (see ``crm_link.accounts``).
+        """
+        key = customer_key(customer_id)
+        if key is None:
+            msg = f"no customer with id {customer_id}"
+            raise NotFoundError(msg)
+        async with self._sessions() as session, session.begin():
+            row = await CustomerRepository(session).get(key)
+            return await assign_account_number(session, row, account_number)
+
+
+def _keyed(reference: str | None, account: str | None) -> tuple[str | None, str | None]:
+    """Return the digits of the reference and of the account number keyed.
+
+    None for one not keyed, or keyed without usable digits.
+    """
+    if reference is not None and account is not None:
+        msg = "give a booking reference or an account number, not both"
+        raise ValueError(msg)
+    digits = reference_digits(reference) if reference else ""
+    return digits or None, account_digits(account) if account else None
 
 
 def _language_for(region: str) -> str:

@@ -95,6 +95,20 @@ async def test_a_quick_answer_is_merged_into_the_local_record(
     assert card.tier is Tier.ORDINARY
 
 
+async def test_a_caller_found_by_account_number_is_not_merged_with_the_number(
+    linked: tuple[CrmService, FakeCrm],
+) -> None:
+    crm, _ = linked
+    acme = await crm.create_customer_from_number("+862155550100", NOW, name="Acme")
+    await crm.set_account_number(acme.customer_id, "79927398713")
+    # the external CRM knows the number the account holder calls from as Zhao Liu
+    pop = await crm.screen_pop("133 1234 5678", NOW, account="79927398713")
+    assert [card.name for card in pop.matches] == ["Acme"]
+    assert (pop.external_status, pop.external) == (ExternalStatus.DISABLED, None)
+    unknown = await crm.screen_pop("133 1234 5678", NOW, account="12345674")
+    assert unknown.external_status is ExternalStatus.OK  # the number decided
+
+
 async def test_unknown_to_the_external_crm(linked: tuple[CrmService, FakeCrm]) -> None:
     crm, _ = linked
     pop = await crm.screen_pop("+8613900000001", NOW)
