@@ -4,7 +4,8 @@
 named ``seed_data.FIXTURES``: a VIP on +8613800138000, a key account managed by agent
 1001, a caller with an open urgent complaint, a shared household line, an English
 guest; and their bookings, ``seed_bookings.FIXTURE_BOOKINGS``, such as the VIP's
-hotel stay H-1234-5678). Generated customers have 1.5 bookings each on average.
+hotel stay H-1234-5678). Generated customers have 1.5 bookings each on average;
+key accounts have an account number (the fixture's 79927398713).
 ``seed`` scales to millions: rows are built as plain dicts and written with
 Core ``executemany`` in batches (no ORM objects), one transaction per batch, with a
 ``progress(stage, done, total)`` callback for the CLI's progress bar.
@@ -198,7 +199,7 @@ def _fixture_row(fixture: data.Fixture, cid: int, now: float) -> dict[str, Any]:
         "loyalty_stage": fixture.loyalty.value,
         "lifecycle_stage": fixture.lifecycle.value,
         "account_manager_id": fixture.account_manager, "notes": fixture.notes,
-        "created_at": now - 700 * DAY,
+        "account_number": fixture.account_number, "created_at": now - 700 * DAY,
     }  # fmt: skip
 
 

@@ -5,6 +5,11 @@ Pure and fast: Faker fills pools of names once (zh_CN and en locales) and a seed
 the same seed and ``now`` give the same database. Phone numbers are unique by
 construction (an affine map of the customer index), except every
 ``SHARED_EVERY``-th customer, who shares a household line with the one before.
+Key accounts have an account number that passes the IVR's ``account_number``
+validator (8-12 digits, Luhn): the fixture's is ``79927398713``, a generated one's
+is 8, the customer id in eight digits or more, and the check digit
+(``account_number_for``), so they are unique by construction and never the
+fixture's.
 """
 
 import random
@@ -14,6 +19,7 @@ from typing import Any
 
 from faker import Faker
 
+from crm_link.accounts import with_check_digit
 from crm_link.config import DAY, HOUR
 from crm_link.enums import (
     ComplaintState,
@@ -56,10 +62,14 @@ class Fixture:
     language: str = "zh-CN"
     email: str = ""
     account_manager: str | None = None
+    account_number: str | None = None
     notes: str = ""
     complaints: tuple[Row, ...] = field(default=())
     calls_ago: tuple[float, ...] = ()
 
+
+KEY_ACCOUNT_NUMBER = "79927398713"
+"""The account number of the key account fixture (张伟, 锦江商旅)."""
 
 FIXTURES: tuple[Fixture, ...] = (
     Fixture(
@@ -73,6 +83,7 @@ FIXTURES: tuple[Fixture, ...] = (
         phones=("+8613900139000", "+862155550100"), tier=Tier.KEY,
         value_class=ValueClass.A, loyalty=LoyaltyStage.LONG_STANDING,
         email="zhang.wei@jinjiang-travel.example.com", account_manager="1001",
+        account_number=KEY_ACCOUNT_NUMBER,
         notes="Corporate account: 40 business trips a year; invoice monthly.",
         calls_ago=(3 * DAY, 20 * DAY),
     ),
@@ -133,6 +144,15 @@ def mobile_for(index: int, *, english: bool) -> str:
     return f"+861{30_000_000_00 + scrambled}"
 
 
+def account_number_for(customer_id: int) -> str:
+    """Return the account number of the generated key account ``customer_id``.
+
+    >>> account_number_for(42)
+    '8000000425'
+    """
+    return with_check_digit(f"8{customer_id:08d}")
+
+
 def customer_rows(
     rng: random.Random, pools: Pools, first_id: int, count: int, now: float
 ) -> Iterator[tuple[Row, list[Row]]]:
@@ -189,6 +209,7 @@ def _customer(
         "account_manager_id": rng.choice(MANAGERS) if tier is Tier.KEY else None,
         "notes": rng.choice(pools.companies) if tier is Tier.KEY else "",
         "created_at": now - rng.uniform(0, 3 * 365 * DAY),
+        "account_number": account_number_for(cid) if tier is Tier.KEY else None,
     }  # fmt: skip
 
 

@@ -5,7 +5,8 @@ The statements a pop really executes are captured and explained: SQLite's
 PostgreSQL, with sequential scans switched off, must still find an index path for
 every table (it would fall back to a ``Seq Scan`` if there were none; with the few
 demo rows it prefers one anyway, hence the switch). The keyed reference is looked
-up in the unique index of ``bookings.reference_digits``.
+up in the unique index of ``bookings.reference_digits``, the keyed account number
+in the unique index of ``customers.account_number``.
 """
 
 import re
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 
 from crm_link.db import make_engine, make_session_factory
 from crm_link.seed import seed_demo
+from crm_link.seed_data import KEY_ACCOUNT_NUMBER
 from crm_link.service import CrmService
 from tests.crm_link.conftest import NOW
 
@@ -26,7 +28,7 @@ Executed = list[tuple[str, Any]]
 
 @pytest.fixture
 async def executed(db_url: str) -> Executed:
-    """The statements of a pop by reference and of a pop by number, as executed."""
+    """The statements of pops by reference, by account and by number, as executed."""
     engine = make_engine(db_url)
     await seed_demo(engine, now=NOW)
     seen: Executed = []
@@ -39,6 +41,7 @@ async def executed(db_url: str) -> Executed:
     await crm.screen_pop("+8613311112222", NOW, reference="H-1208-0105")  # 李强
     await crm.screen_pop("+8613800138000", NOW, reference="99999999")  # 王芳
     await crm.screen_pop("+8613800138000", NOW)
+    await crm.screen_pop("+8613311112222", NOW, account=KEY_ACCOUNT_NUMBER)  # 张伟
     await crm.aclose()
     sa.event.remove(engine.sync_engine, "before_cursor_execute", capture)
     await engine.dispose()
@@ -60,10 +63,10 @@ async def plans(db_url: str, statements: Executed) -> list[list[str]]:
     return found
 
 
-async def test_a_pop_by_reference_or_number_searches_every_table_by_index(
+async def test_a_pop_by_reference_account_or_number_searches_tables_by_index(
     db_url: str, executed: Executed
 ) -> None:
-    assert len(executed) == 9  # three pops of three statements
+    assert len(executed) == 12  # four pops of three statements
     explained = await plans(db_url, executed)
     sqlite = db_url.startswith("sqlite")
     for plan in explained:
@@ -89,3 +92,18 @@ async def test_a_pop_by_reference_or_number_searches_every_table_by_index(
     assert all(re.search(pattern, line) for line in reference_lookups), (
         reference_lookups
     )
+    account_lookups = [
+        line
+        for plan in explained
+        for line in plan
+        if "account_number" in line and "customers" in line
+    ]
+    if sqlite:
+        pattern = (
+            r"SEARCH customers_\d+ USING (COVERING )?INDEX ix_customers_account_number"
+            r" \(account_number=\?\)"
+        )
+    else:
+        pattern = r"Index (Only )?Scan using ix_customers_account_number on customers"
+    assert account_lookups
+    assert all(re.search(pattern, line) for line in account_lookups), account_lookups
