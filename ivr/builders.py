@@ -14,6 +14,7 @@ from ivr.errors import Problem
 from ivr.fields import FieldReader, LineMap
 from ivr.model import (
     DEFAULT_OFFER_PROMPT,
+    LOOKUP_BY,
     AnnounceMode,
     BranchNode,
     CallbackNode,
@@ -22,6 +23,7 @@ from ivr.model import (
     EnqueueNode,
     HangupNode,
     HoldPolicy,
+    LookupBy,
     LookupNode,
     MenuNode,
     MenuOption,
@@ -174,16 +176,18 @@ def _build_collect(r: FieldReader, name: str, line: int) -> Node | None:
 
 
 def _build_lookup(r: FieldReader, name: str, line: int) -> Node | None:
-    by = r.text("by", default="caller") or "caller"
+    text = r.text("by", default="caller") or "caller"
     variable = r.optional_text("variable")
-    if by not in {"caller", "digits"}:
-        r.problem("by", f"{r.where}: 'by' must be caller or digits, not {by!r}")
-    elif by == "digits" and variable is None:
-        r.problem("by", f"{r.where}: lookup by digits needs 'variable'")
+    by: LookupBy | None = next((kind for kind in LOOKUP_BY if kind == text), None)
+    if by is None:
+        kinds = ", ".join(LOOKUP_BY)
+        r.problem("by", f"{r.where}: 'by' must be one of {kinds}, not {text!r}")
+    elif by != "caller" and variable is None:
+        r.problem("by", f"{r.where}: lookup by {by} needs 'variable'")
     return LookupNode(
         name=name,
         line=line,
-        by=by,
+        by=by or "caller",
         variable=variable,
         timeout=r.number("timeout", 3.0, minimum=0.1),
         next=r.ref("next", "") or "",

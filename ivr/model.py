@@ -10,11 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal, get_args
 
 from callcenter.domain.commands import SayKind
 from ivr.conditions import Condition
 
 Scalar = str | int | bool
+
+LookupBy = Literal["caller", "digits", "account"]
+"""What a ``crm_lookup`` finds the caller by: ``caller``, their phone number;
+``digits``, a booking reference keyed (the name is kept from when it was the only
+kind of digits); ``account``, an account number keyed (never taken for a booking
+reference, even with the same digits)."""
+LOOKUP_BY: tuple[LookupBy, ...] = get_args(LookupBy)
 
 
 class AnnounceMode(StrEnum):
@@ -144,9 +152,12 @@ class CollectNode(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LookupNode(Node):
-    """Ask the CRM about the caller (by caller number or by collected digits)."""
+    """Ask the CRM about the caller: by number, booking reference or account number.
 
-    by: str
+    ``variable`` holds the keyed digits (for ``digits`` and ``account``).
+    """
+
+    by: LookupBy
     variable: str | None
     timeout: float = 3.0
     next: str

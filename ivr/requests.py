@@ -20,7 +20,6 @@ Semantics the orchestrator implements:
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from callcenter.domain.commands import (
     AnswerCall,
@@ -33,7 +32,7 @@ from callcenter.domain.commands import (
 )
 from callcenter.domain.events import IvrNodeVisited
 from callcenter.domain.ids import CallId, QueueName
-from ivr.model import HoldPolicy
+from ivr.model import HoldPolicy, LookupBy
 
 __all__ = [
     "Enqueue",
@@ -59,9 +58,13 @@ class IvrRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LookupCustomer(IvrRequest):
-    """Find the customer by caller number or by digits the caller keyed."""
+    """Find the customer by caller number, or by digits the caller keyed.
 
-    by: Literal["caller", "digits"]
+    ``by`` says what ``value`` is: the caller's number (``caller``), a booking
+    reference (``digits``) or an account number (``account``).
+    """
+
+    by: LookupBy
     value: str
 
 

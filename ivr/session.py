@@ -15,7 +15,6 @@ call (closed, full, overflow): the session goes to the enqueue node's
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
 
 from callcenter.domain.commands import AnswerCall, SayKind, SayValue, Transfer
 from callcenter.domain.events import CallEnded
@@ -195,7 +194,7 @@ class IvrSession(Holding):
 
     def _run_lookup(self, node: LookupNode, now: float) -> list[IvrOutput]:
         value = self.caller_number
-        if node.by == "digits" and node.variable is not None:
+        if node.by != "caller" and node.variable is not None:
             value = str(self._vars.get(node.variable, ""))
 
         def found(answer: CustomerFound, at: float) -> list[IvrOutput]:
@@ -212,8 +211,7 @@ class IvrSession(Holding):
         self._expect(
             CustomerFound, found, deadline=now + node.timeout, on_deadline=gave_up
         )
-        by: Literal["caller", "digits"] = "digits" if node.by == "digits" else "caller"
-        return [LookupCustomer(call_id=self.call_id, by=by, value=value)]
+        return [LookupCustomer(call_id=self.call_id, by=node.by, value=value)]
 
     def _branch_target(self, node: BranchNode) -> str:
         for case in node.cases:
