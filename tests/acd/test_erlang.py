@@ -96,3 +96,104 @@ def test_erlang_a_abandonment_lowers_waiting_and_is_stable_when_overloaded() -> 
     over = erlang.erlang_a(calls_per_hour=600, aht=240, patience=60, agents=20)
     assert 0.4 < over.prob_abandon < 1.0
     assert over.occupancy == pytest.approx(1 - 0.0, abs=0.05)
+
+
+def reference_erlang_a_service_level(
+    *, calls_per_hour: float, aht: float, patience: float, agents: int, target: float
+) -> float:
+    """An independent computation: stationary law by products, tagged caller by
+    uniformization of their own chain (j ahead, served, abandoned)."""
+    lam, mu, theta = calls_per_hour / 3600, 1 / aht, 1 / patience
+    weights = [1.0]
+    for n in range(1, agents + 400):
+        weights.append(
+            weights[-1] * lam / (min(n, agents) * mu + max(0, n - agents) * theta)
+        )
+    total = sum(weights)
+    answered = sum(weights[:agents]) / total
+    for k, weight in enumerate(weights[agents:]):
+        if weight / total < 1e-18:
+            break
+        rate = agents * mu + (k + 1) * theta  # the fastest stage: uniformization rate
+        ahead = [0.0] * k + [1.0]  # ahead[j]: P(j callers ahead, still waiting)
+        served, within = 0.0, 0.0
+        poisson = math.exp(-rate * target)
+        steps = int(rate * target + 12 * math.sqrt(rate * target) + 30)
+        for n in range(steps):
+            within += poisson * served
+            poisson *= rate * target / (n + 1)
+            moves = [(agents * mu + j * theta) / rate * p for j, p in enumerate(ahead)]
+            served += moves[0]
+            ahead = [
+                p * (1 - (agents * mu + (j + 1) * theta) / rate)
+                + (moves[j + 1] if j + 1 <= k else 0.0)
+                for j, p in enumerate(ahead)
+            ]
+        answered += weight / total * within
+    return answered
+
+
+@pytest.mark.parametrize(
+    ("calls_per_hour", "aht", "patience", "agents", "target"),
+    [(150, 60, 45, 3, 20), (240, 60, 30, 3, 10), (100, 180, 300, 6, 30)],
+)
+def test_erlang_a_service_level_matches_an_independent_computation(
+    calls_per_hour: int, aht: int, patience: int, agents: int, target: int
+) -> None:
+    figures = {
+        "calls_per_hour": calls_per_hour,
+        "aht": aht,
+        "patience": patience,
+        "agents": agents,
+        "target": target,
+    }
+    assert erlang.erlang_a_service_level(**figures) == pytest.approx(
+        reference_erlang_a_service_level(**figures), abs=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("calls_per_hour", "aht", "agents", "target"),
+    [(300, 240, 25, 20), (200, 180, 14, 20), (180, 60, 4, 20), (4800, 300, 420, 15)],
+)
+def test_erlang_a_service_level_tends_to_erlang_c_with_endless_patience(
+    calls_per_hour: int, aht: int, agents: int, target: int
+) -> None:
+    traffic = erlang.traffic_of(calls_per_hour, aht)
+    endless = erlang.erlang_a_service_level(
+        calls_per_hour=calls_per_hour,
+        aht=aht,
+        patience=1e9,
+        agents=agents,
+        target=target,
+    )
+    expected = erlang.service_level(traffic, agents, aht, target)
+    assert endless == pytest.approx(expected, abs=1e-5)
+
+
+def test_erlang_a_service_level_runs_from_no_wait_to_no_abandon() -> None:
+    figures = {"calls_per_hour": 220, "aht": 60, "patience": 60, "agents": 4}
+    a = erlang.erlang_a(**figures)
+    at_once = erlang.erlang_a_service_level(**figures, target=0)
+    eventually = erlang.erlang_a_service_level(**figures, target=100_000)
+    assert at_once == pytest.approx(1 - a.prob_wait, abs=1e-12)
+    assert eventually == pytest.approx(1 - a.prob_abandon, abs=1e-12)
+
+
+def test_erlang_a_service_level_grows_with_the_target_and_the_agents() -> None:
+    def sl(agents: int, target: float) -> float:
+        return erlang.erlang_a_service_level(
+            calls_per_hour=600, aht=240, patience=90, agents=agents, target=target
+        )
+
+    # 40 erlangs: from badly overloaded (20 agents) to overstaffed (60).
+    for agents in (20, 35, 40, 45, 60):
+        by_target = [sl(agents, t) for t in (0, 5, 10, 20, 30, 60, 120, 600)]
+        assert all(0.0 <= v <= 1.0 for v in by_target)
+        assert by_target == sorted(by_target)
+        assert by_target[0] < by_target[-1]
+    by_agents = [sl(n, 20) for n in range(10, 70, 5)]
+    assert all(0.0 <= v <= 1.0 for v in by_agents)
+    assert by_agents == sorted(by_agents)
+    assert by_agents[0] < 0.05
+    assert by_agents[-1] > 0.95

@@ -1,8 +1,9 @@
 """The engine, driven by the simulator, behaves like the queueing theory says.
 
 One FIFO queue, Poisson arrivals, exponential handle times, agents answering at once:
-an M/M/N queue, whose Erlang C figures the simulation must reproduce (long runs,
-fixed seeds; tolerances are several standard errors wide).
+an M/M/N queue, whose Erlang C figures the simulation must reproduce, and with
+exponential patience an M/M/N+M queue and its Erlang A figures, service level
+included (long runs, fixed seeds; tolerances are several standard errors wide).
 """
 
 import pytest
@@ -34,6 +35,36 @@ def test_simulation_with_patience_agrees_with_erlang_a() -> None:
         theory.prob_abandon, abs=0.01
     )
     assert result.prob_wait == pytest.approx(theory.prob_wait, abs=0.02)
+    assert result.service_level == pytest.approx(
+        erlang.erlang_a_service_level(
+            calls_per_hour=220, aht=60, patience=60.0, agents=4, target=20
+        ),
+        abs=0.02,
+    )
+
+
+def test_overloaded_simulation_agrees_with_the_erlang_a_service_level() -> None:
+    # 4 erlangs on 3 agents: Erlang C has no steady state, abandons make one.
+    config = SimulationConfig(
+        agents=3,
+        calls_per_hour=240,
+        aht=60,
+        hours=200,
+        seed=11,
+        patience=30.0,
+        service_level_seconds=10,
+    )
+    result = simulate(config)
+    theory = erlang.erlang_a(calls_per_hour=240, aht=60, patience=30.0, agents=3)
+    assert result.abandoned / result.offered == pytest.approx(
+        theory.prob_abandon, abs=0.01
+    )
+    assert result.service_level == pytest.approx(
+        erlang.erlang_a_service_level(
+            calls_per_hour=240, aht=60, patience=30.0, agents=3, target=10
+        ),
+        abs=0.02,
+    )
 
 
 def test_a_seed_gives_the_same_run() -> None:
