@@ -144,11 +144,40 @@ def _erlang_a_states(lam: float, mu: float, theta: float, agents: int) -> list[f
     return [w / total for w in weights]
 
 
+MAX_ERLANG_A_QUEUE = 1_000_000
+"""Callers waiting at which an overloaded Erlang A queue is refused (not computed)."""
+
+
+def _erlang_a_rates(
+    calls_per_hour: float, aht: float, patience: float, agents: int
+) -> tuple[float, float, float]:
+    """Return (arrival, service, abandon) rates per second, checked."""
+    for name, value in (("calls_per_hour", calls_per_hour), ("aht", aht),
+                        ("patience", patience), ("agents", agents)):  # fmt: skip
+        if not (math.isfinite(value) and value > 0):
+            msg = f"Erlang A needs a positive finite {name}, not {value!r}"
+            raise ValueError(msg)
+    lam, mu, theta = calls_per_hour / 3600.0, 1.0 / aht, 1.0 / patience
+    if (lam - agents * mu) / theta > MAX_ERLANG_A_QUEUE:
+        msg = (
+            f"{agents} agents for {lam / mu:.1f} erlangs with {patience:g} s patience:"
+            " the queue grows without bound; add agents or shorten the patience"
+        )
+        raise ValueError(msg)
+    return lam, mu, theta
+
+
 def erlang_a(
     *, calls_per_hour: float, aht: float, patience: float, agents: int
 ) -> ErlangAResult:
-    """Return Erlang A figures for exponential patience of mean ``patience`` seconds."""
-    lam, mu, theta = calls_per_hour / 3600.0, 1.0 / aht, 1.0 / patience
+    """Return Erlang A figures for exponential patience of mean ``patience`` seconds.
+
+    Raises:
+        ValueError: a rate, time or head count that is not a positive finite number,
+            or an overloaded queue (fewer agents than erlangs) with patience so long
+            that the queue would grow past a million callers before it settles.
+    """
+    lam, mu, theta = _erlang_a_rates(calls_per_hour, aht, patience, agents)
     probs = _erlang_a_states(lam, mu, theta, agents)
     prob_wait = sum(probs[agents:])
     mean_queue = sum((n - agents) * p for n, p in enumerate(probs) if n > agents)
@@ -186,7 +215,7 @@ def erlang_a_service_level(
         agents: N.
         target: the T of "answered within T", seconds (>= 0).
     """
-    lam, mu, theta = calls_per_hour / 3600.0, 1.0 / aht, 1.0 / patience
+    lam, mu, theta = _erlang_a_rates(calls_per_hour, aht, patience, agents)
     probs = _erlang_a_states(lam, mu, theta, agents)
     x = agents * mu / theta
     log_step = math.log(-math.expm1(-theta * target)) if target > 0 else -math.inf

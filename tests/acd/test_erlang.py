@@ -2,6 +2,7 @@
 
 import math
 from fractions import Fraction
+from functools import partial
 
 import pytest
 
@@ -197,3 +198,22 @@ def test_erlang_a_service_level_grows_with_the_target_and_the_agents() -> None:
     assert by_agents == sorted(by_agents)
     assert by_agents[0] < 0.05
     assert by_agents[-1] > 0.95
+
+
+@pytest.mark.parametrize(
+    ("calls_per_hour", "patience", "agents", "match"),
+    [
+        (600.0, math.inf, 10, "positive finite patience"),
+        (600.0, 0.0, 10, "positive finite patience"),
+        (600.0, 60.0, 0, "positive finite agents"),
+        (-1.0, 60.0, 10, "positive finite calls_per_hour"),
+        (3600.0, 1e9, 10, "grows without bound"),  # 60 erlangs, 10 agents
+    ],
+)
+def test_erlang_a_refuses_what_has_no_answer_rather_than_hanging(
+    calls_per_hour: float, patience: float, agents: int, match: str
+) -> None:
+    for solve in (erlang.erlang_a, partial(erlang.erlang_a_service_level, target=20.0)):
+        with pytest.raises(ValueError, match=match):
+            solve(calls_per_hour=calls_per_hour, aht=60.0, patience=patience,
+                  agents=agents)  # fmt: skip
