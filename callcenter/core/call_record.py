@@ -31,7 +31,8 @@ class CallRecord:
     outcome: ev.CallOutcome | None = None
     waited: float = 0.0
     mailbox: str | None = None  # set while the caller records a voicemail
-    reference: str | None = None  # the last reference the IVR looked up
+    reference: str | None = None  # the booking reference the IVR last looked up
+    account: str | None = None  # or the account number (the last keyed lookup wins)
 
     def customer_id(self) -> CustomerId | None:
         """Return the CRM customer the lookup found, if any."""
@@ -54,14 +55,23 @@ class CallRecord:
     def lookup(self, by: str, value: str) -> LookupCustomer:
         """Return the CRM lookup the IVR asks for: by the digits keyed, or a number.
 
-        Keyed digits (a booking reference) are kept: the screen pop shows them.
+        Keyed digits (a booking reference, ``digits``, or an account number,
+        ``account``) are kept for the screen pop; the last keyed lookup decides
+        who the caller is, so it replaces the one before.
         """
-        if by == "digits":
-            self.reference = value
-            return LookupCustomer(
-                call_id=self.call_id, number=self.caller_number, reference=value
-            )
-        return LookupCustomer(call_id=self.call_id, number=value or self.caller_number)
+        number = self.caller_number
+        match by:
+            case "digits":
+                self.reference, self.account = value, None
+                return LookupCustomer(
+                    call_id=self.call_id, number=number, reference=value
+                )
+            case "account":
+                self.reference, self.account = None, value
+                return LookupCustomer(
+                    call_id=self.call_id, number=number, account=value
+                )
+        return LookupCustomer(call_id=self.call_id, number=value or number)
 
     def final_record(self, now: float) -> ev.CallCompleted:
         """Return the one final record of the call, ending at ``now``."""

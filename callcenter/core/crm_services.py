@@ -7,7 +7,7 @@ from callcenter.core.services import Facts
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 from callcenter.jsonable import jsonable
-from crm_link.dto import ScreenPop
+from crm_link.dto import IdentifiedBy, ScreenPop
 from crm_link.service import CrmService
 
 
@@ -16,7 +16,8 @@ def routing_facts_of(pop: ScreenPop) -> Facts:
 
     When the caller keyed a booking reference, ``booking_found`` says whether a
     booking had it; when one did, ``booking_kind`` and ``booking_status`` describe
-    it (a flow may treat a cancelled booking differently).
+    it (a flow may treat a cancelled booking differently). When they keyed an
+    account number, ``account_found`` says whether a customer holds it.
     """
     routing = pop.routing
     facts: Facts = {
@@ -41,8 +42,11 @@ def routing_facts_of(pop: ScreenPop) -> Facts:
     if pop.booking is not None:
         facts["booking_kind"] = pop.booking.kind.value
         facts["booking_status"] = pop.booking.status.value
-        # The booking's customer replaces whoever the number said: blank what
-        # they do not have, or the IVR would keep the number's account manager.
+    if pop.account is not None:
+        facts["account_found"] = pop.identified_by is IdentifiedBy.ACCOUNT
+    if pop.identified_by in {IdentifiedBy.BOOKING, IdentifiedBy.ACCOUNT}:
+        # The customer keyed replaces whoever the number said: blank what they
+        # do not have, or the IVR would keep the number's account manager.
         facts.setdefault("account_manager", "")
     return facts
 
@@ -70,11 +74,22 @@ class CrmServices:
         pop = await self.crm.screen_pop(number, now, reference=reference)
         return routing_facts_of(pop)
 
+    async def account_facts(
+        self, account: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the facts of the account holder, else of the caller's number.
+
+        ``account_found`` says which: True when a customer holds the account
+        number, False when the number decided.
+        """
+        return routing_facts_of(await self.crm.screen_pop(number, now, account=account))
+
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Build the full screen-pop record, with the IVR path and digits."""
         pop = await self.crm.screen_pop(
-            request.caller_number, now, reference=request.reference
-        )
+            request.caller_number, now, reference=request.reference,
+            account=request.account,
+        )  # fmt: skip
         record = jsonable(pop)
         record["routing"] = routing_facts_of(pop)
         record["ivr_path"] = list(request.ivr_path)

@@ -57,21 +57,24 @@ class TimerDue:
 class LookupCustomer:
     """Ask the CRM for the caller's routing facts (answered with ``CustomerFound``).
 
-    With ``reference`` (an account or booking reference the caller keyed) the CRM
-    looks that up instead of ``number``; the caller's number is kept for context.
+    With ``reference`` (a booking reference the caller keyed) or ``account`` (an
+    account number they keyed; never both) the CRM looks that up instead of
+    ``number``; the caller's number is kept for when nobody has the digits.
     """
 
     call_id: CallId
     number: str
     reference: str | None = None
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildScreenPop:
     """Build the screen-pop record for the agent whose phone rings, and publish it.
 
-    ``reference`` is the reference the caller keyed and the IVR looked up
-    (``crm_lookup by: digits``), if any: the CRM finds the caller by it first.
+    ``reference`` is the booking reference the caller keyed and the IVR looked up
+    (``crm_lookup by: digits``), ``account`` the account number (``by: account``),
+    if any: the CRM finds the caller by it first.
     """
 
     call_id: CallId
@@ -80,6 +83,7 @@ class BuildScreenPop:
     ivr_path: tuple[str, ...]
     ivr_variables: dict[str, str | int | bool]
     reference: str | None = None
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,7 +35,7 @@ from callcenter.core.messages import (
     TimerDue,
 )
 from callcenter.core.queue_stats_feed import QueueStatsFeed
-from callcenter.core.services import CallCenterServices
+from callcenter.core.services import CallCenterServices, lookup_facts
 from callcenter.core.switchboard import Input, Output, Switchboard
 from callcenter.domain.commands import PbxCommand
 from callcenter.domain.events import DomainEvent
@@ -189,15 +189,8 @@ class Runtime:
     async def _request(self, request: object) -> None:
         try:
             match request:
-                case LookupCustomer(
-                    call_id=call_id, number=number, reference=str() as reference
-                ):
-                    facts = await self.services.reference_facts(
-                        reference, self.clock.now(), number=number
-                    )
-                    self._inbox.append(CustomerFound(call_id=call_id, facts=facts))
-                case LookupCustomer(call_id=call_id, number=number):
-                    facts = await self.services.routing_facts(number, self.clock.now())
+                case LookupCustomer(call_id=call_id):
+                    facts = await lookup_facts(self.services, request, self.clock.now())
                     self._inbox.append(CustomerFound(call_id=call_id, facts=facts))
                 case BuildScreenPop():
                     self._publish(

@@ -7,7 +7,7 @@
 from collections.abc import Mapping
 from typing import Protocol
 
-from callcenter.core.messages import BuildScreenPop, PersistVoicemail
+from callcenter.core.messages import BuildScreenPop, LookupCustomer, PersistVoicemail
 from callcenter.domain.events import CallCompleted, ScreenPopReady
 from callcenter.domain.ids import CallId
 
@@ -34,6 +34,17 @@ class CallCenterServices(Protocol):
         """
         ...
 
+    async def account_facts(
+        self, account: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the routing facts of the customer holding this account number.
+
+        The caller keyed it (``crm_lookup by: account``). It is looked up among
+        account numbers only, never as a booking reference; when nobody holds it
+        the caller is who ``number`` says, as for ``reference_facts``.
+        """
+        ...
+
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Build the screen-pop record for the agent whose phone rings."""
         ...
@@ -55,6 +66,18 @@ class CallCenterServices(Protocol):
         ...
 
 
+async def lookup_facts(
+    services: CallCenterServices, request: LookupCustomer, now: float
+) -> Facts:
+    """Answer the switchboard's ``LookupCustomer`` with the matching service call."""
+    number = request.number
+    if request.account is not None:
+        return await services.account_facts(request.account, now, number=number)
+    if request.reference is not None:
+        return await services.reference_facts(request.reference, now, number=number)
+    return await services.routing_facts(number, now)
+
+
 class InMemoryServices:
     """Customers and records in memory: for tests and virtual-time simulation."""
 
@@ -63,10 +86,12 @@ class InMemoryServices:
         customers: Mapping[str, Facts] | None = None,
         *,
         references: Mapping[str, Facts] | None = None,
+        accounts: Mapping[str, Facts] | None = None,
     ) -> None:
-        """Know the given numbers and account references; others are unknown."""
+        """Know the given numbers, booking references and account numbers."""
         self.customers = dict(customers or {})
         self.references = dict(references or {})
+        self.accounts = dict(accounts or {})
         self.calls: list[CallCompleted] = []
         self.paths: dict[CallId, tuple[str, ...]] = {}
         self.surveys: dict[CallId, dict[str, int]] = {}
@@ -88,14 +113,22 @@ class InMemoryServices:
             return dict(facts)
         return await self.routing_facts(number, now)
 
+    async def account_facts(
+        self, account: str, now: float, *, number: str = ""
+    ) -> Facts:
+        """Return the stored facts for ``account``, else those of ``number``."""
+        facts = self.accounts.get(account)
+        if facts:
+            return dict(facts)
+        return await self.routing_facts(number, now)
+
     async def screen_pop(self, request: BuildScreenPop, now: float) -> ScreenPopReady:
         """Return a record holding the facts, the IVR path and the digits."""
-        number, reference = request.caller_number, request.reference
-        facts = await (
-            self.reference_facts(reference, now, number=number)
-            if reference
-            else self.routing_facts(number, now)
-        )
+        lookup = LookupCustomer(
+            call_id=request.call_id, number=request.caller_number,
+            reference=request.reference, account=request.account,
+        )  # fmt: skip
+        facts = await lookup_facts(self, lookup, now)
         pop = ScreenPopReady(
             at=now,
             call_id=request.call_id,

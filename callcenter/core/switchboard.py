@@ -242,6 +242,7 @@ class Switchboard:
             ivr_path=session.path if session else (),
             ivr_variables=dict(session.variables) if session else {},
             reference=call.reference,
+            account=call.account,
         )
 
     def _on_customer(self, found: CustomerFound, now: float, out: list[Output]) -> None:

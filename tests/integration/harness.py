@@ -33,13 +33,15 @@ class Line:
         flows_dir: Path = FLOWS,
         customers: Mapping[str, Facts] | None = None,
         references: Mapping[str, Facts] | None = None,
+        accounts: Mapping[str, Facts] | None = None,
         hours: Mapping[str, Any] | None = None,
         start: float = 1_767_600_000.0,  # Monday 2026-01-05 08:00 UTC
         services: CallCenterServices | None = None,
     ) -> None:
         """Build the center; no agent is logged in yet (see ``log_in``).
 
-        The CRM is ``InMemoryServices`` knowing ``customers`` and ``references``,
+        The CRM is ``InMemoryServices`` knowing ``customers`` (by number),
+        ``references`` (booking references) and ``accounts`` (account numbers),
         unless ``services`` (a real CRM) is given.
         """
         settings = load_settings(
@@ -58,7 +60,9 @@ class Line:
         self.pbx = SimulatedPbx(
             TrafficModel(settings.simulation), self.clock, arrivals=False
         )
-        self.services = InMemoryServices(customers, references=references)
+        self.services = InMemoryServices(
+            customers, references=references, accounts=accounts
+        )
         self.center: CallCenter = make_call_center(
             settings, clock=self.clock, services=services or self.services, pbx=self.pbx
         )

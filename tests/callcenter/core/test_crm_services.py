@@ -148,3 +148,44 @@ async def test_without_a_reference_the_number_decides(services: CrmServices) -> 
         "number", None, None,
     )  # fmt: skip
     assert "booking_found" not in record["routing"]
+
+
+ACCOUNT = "79927398713"  # 张伟 (锦江商旅)'s account number
+URGENT_STAY_AS_ACCOUNT = "12080105"  # 李强's booking digits keyed as an account
+
+
+async def test_a_keyed_account_number_gives_its_holders_facts(
+    services: CrmServices,
+) -> None:
+    facts = await services.account_facts(ACCOUNT, NOW, number=STRANGER)
+    assert (facts["known"], facts["name"], facts["tier"]) == (
+        True, "张伟 (锦江商旅)", "key",
+    )  # fmt: skip
+    assert (facts["account_found"], facts["account_manager"]) == (True, "1001")
+    assert "booking_found" not in facts
+
+
+async def test_booking_digits_keyed_as_an_account_find_no_one(
+    services: CrmServices,
+) -> None:
+    facts = await services.account_facts(URGENT_STAY_AS_ACCOUNT, NOW, number=STRANGER)
+    assert (facts["known"], facts["account_found"]) == (False, False)
+    vip = await services.account_facts(URGENT_STAY_AS_ACCOUNT, NOW, number=VIP)
+    assert (vip["name"], vip["account_found"]) == ("王芳", False)  # the number's
+
+
+async def test_the_screen_pop_record_carries_the_account_keyed(
+    services: CrmServices,
+) -> None:
+    request = BuildScreenPop(
+        call_id=CallId("c3"), agent_id=AgentId("1001"), caller_number=STRANGER,
+        ivr_path=("identify", "travel_menu", "account_number", "find_account"),
+        ivr_variables={"account_number": ACCOUNT}, account=ACCOUNT,
+    )  # fmt: skip
+    record: dict[str, Any] = (await services.screen_pop(request, NOW)).record
+    assert json.loads(json.dumps(record)) == record
+    assert (record["identified_by"], record["account"]) == ("account", ACCOUNT)
+    assert (record["reference"], record["booking"]) == (None, None)
+    (card,) = record["matches"]
+    assert (card["name"], card["account_number"]) == ("张伟 (锦江商旅)", ACCOUNT)
+    assert record["routing"]["account_found"] is True

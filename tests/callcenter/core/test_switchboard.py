@@ -121,6 +121,50 @@ def test_the_screen_pop_is_asked_for_the_reference_the_ivr_looked_up(
     assert pop.ivr_variables["booking_reference"] == "12345678"
 
 
+BOOKING_THEN_ACCOUNT_FLOW = KEYED_FLOW.replace(
+    "    next: queue\n  queue:",
+    """    next: account
+  account:
+    kind: collect
+    prompt: custom/enter-account-number
+    max_digits: 12
+    store: account_number
+    next: find_account
+  find_account:
+    kind: crm_lookup
+    by: account
+    variable: account_number
+    next: queue
+  queue:""",
+)
+
+
+def test_an_account_number_keyed_is_looked_up_and_popped_as_an_account(
+    tmp_path: Path,
+) -> None:
+    switchboard = board(tmp_path, BOOKING_THEN_ACCOUNT_FLOW)
+    switchboard.handle(ev.CallOffered(at=1.0, call_id=CALL, caller_number="+1"), 1.0)
+    out = switchboard.handle(
+        ev.DigitsCollected(at=4.0, call_id=CALL, digits="12345674"), 4.0
+    )
+    (lookup,) = [o for o in out if isinstance(o, LookupCustomer)]
+    assert (lookup.reference, lookup.account) == ("12345674", None)
+    switchboard.handle(CustomerFound(call_id=CALL, facts={"known": False}), 4.5)
+    out = switchboard.handle(
+        ev.DigitsCollected(at=8.0, call_id=CALL, digits="79927398713"), 8.0
+    )
+    (lookup,) = [o for o in out if isinstance(o, LookupCustomer)]
+    assert (lookup.number, lookup.reference, lookup.account) == (
+        "+1", None, "79927398713",
+    )  # fmt: skip
+    found = CustomerFound(call_id=CALL, facts={"known": True, "customer_id": "42"})
+    switchboard.handle(found, 8.5)
+    out = switchboard.handle(ev.AgentRinging(at=9.0, call_id=CALL, agent_id=AGENT), 9.0)
+    (pop,) = [o for o in out if isinstance(o, BuildScreenPop)]
+    # the last keyed lookup decided who the caller is: the account, not the booking
+    assert (pop.reference, pop.account) == (None, "79927398713")
+
+
 # --- an agent's transfer to a queue ------------------------------------------------
 
 BO = AgentId("1002")
