@@ -98,19 +98,16 @@ def _card_text(
             f"[b]Unknown caller[/] {escape(str(record.get('number', '')))}",
             "Press [b]n[/] to create a customer from the number.",
         ]
-        if record.get("reference"):
-            unknown.insert(1, _booking_line(record, {}))
+        if record.get("reference") or record.get("account"):
+            unknown.insert(1, _keyed_line(record, {}))
         return "\n".join(unknown)
     manager = card.get("account_manager_name") or card.get("account_manager") or "-"
-    badge = TIER_BADGES.get(card["tier"], card["tier"])
-    name = f"[b]{escape(card['name'])}[/]"
     stages = f"loyalty {card['loyalty_stage']} · lifecycle {card['lifecycle_stage']}"
-    head = f"{name}  [reverse] {escape(badge)} [/]  #{card['customer_id']}"
-    if record.get("identified_by") == "booking":  # not proof of who is speaking
-        head += "  [b yellow]confirm name[/]"
+    if card.get("account_number"):  # first: the line may be cut at 80 columns
+        stages = f"account {card['account_number']} · {stages}"
     lines = [
-        head,
-        _booking_line(record, card),
+        _head(record, card),
+        _keyed_line(record, card),
         escape(stages),
         escape(f"language {card['language']} · manager {manager}"),
         escape(
@@ -128,17 +125,38 @@ def _card_text(
     return "\n".join(line for line in lines if line)
 
 
-def _booking_line(record: dict[str, Any], card: dict[str, Any]) -> str:
-    """The booking the caller keyed, else their next one (or nothing).
+_KEYED = frozenset({"booking", "account"})
+"""What a caller may be identified by besides their number (``identified_by``)."""
 
-    When the booking is what identified the caller, the name line asks the agent
-    to confirm the name: a reference found the customer, not proof of who speaks.
+
+def _head(record: dict[str, Any], card: dict[str, Any]) -> str:
+    """Name, tier badge and customer id, and "confirm name" when keyed digits did.
+
+    A booking reference or an account number found the customer: they say who the
+    caller may be, not who is speaking.
+    """
+    badge = TIER_BADGES.get(card["tier"], card["tier"])
+    name = f"[b]{escape(card['name'])}[/]"
+    head = f"{name}  [reverse] {escape(badge)} [/]  #{card['customer_id']}"
+    if record.get("identified_by") in _KEYED:
+        head += "  [b yellow]confirm name[/]"
+    return head
+
+
+def _keyed_line(record: dict[str, Any], card: dict[str, Any]) -> str:
+    """The booking keyed, or keyed digits that found nobody, else the next booking.
+
+    Nothing when there is none of these. An account number that found its holder
+    needs no line of its own: the card shows the holder's account number.
     """
     keyed, reference = record.get("booking"), record.get("reference")
+    account = record.get("account")
     if keyed:
         return f"[b]booking[/] {escape(_booking_text(keyed))}"
     if reference:
         return f"[b]booking {escape(str(reference))} not found[/]"
+    if account and record.get("identified_by") != "account":
+        return f"[b]account {escape(str(account))} not found[/]"
     upcoming = card.get("bookings") or []
     if not upcoming:
         return ""
