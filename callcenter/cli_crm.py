@@ -1,10 +1,11 @@
 """``callcenter crm`` and ``callcenter db``: the CRM from the command line.
 
 ``crm pop NUMBER`` (or ``crm pop --reference H-1234-5678``: the caller keyed a
-booking reference) prints the screen-pop record an agent would see; ``db upgrade``
-migrates the schema; ``db seed`` fills it with demo data (the named demo customers
-plus as many generated ones as asked, with a progress bar). The database URL comes
-from ``--db-url``, else ``CALLCENTER_DATABASE__URL``, else ``var/callcenter.db``.
+booking reference; ``--account 79927398713``: an account number) prints the
+screen-pop record an agent would see; ``db upgrade`` migrates the schema;
+``db seed`` fills it with demo data (the named demo customers plus as many
+generated ones as asked, with a progress bar). The database URL comes from
+``--db-url``, else ``CALLCENTER_DATABASE__URL``, else ``var/callcenter.db``.
 Bad input prints one ``error:`` line and exits with status 2.
 """
 
@@ -30,7 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from callcenter.jsonable import jsonable
 from crm_link.config import CrmConfig
 from crm_link.db import DEFAULT_SQLITE_URL, make_engine
-from crm_link.dto import BookingSummary, ScreenPop
+from crm_link.dto import BookingSummary, IdentifiedBy, ScreenPop
 from crm_link.errors import CrmError
 from crm_link.migrate import upgrade
 from crm_link.seed import SeedPlan, SeedSummary, seed
@@ -77,6 +78,11 @@ def crm_group(ctx: click.Context, db_url: str) -> None:
     default=None,
     help="A booking reference the caller keyed (only its digits count).",
 )
+@click.option(
+    "--account",
+    default=None,
+    help="An account number the caller keyed (a key account's; not a booking).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--region", default="CN", show_default=True, help="Default country.")
 @click.pass_context
@@ -84,26 +90,26 @@ def pop_command(
     ctx: click.Context,
     number: str,
     reference: str | None,
+    account: str | None,
     region: str,
     *,
     as_json: bool,
 ) -> None:
-    """Show the screen pop of NUMBER, or of the booking --reference.
+    """Show the screen pop of NUMBER, of the booking --reference or the --account.
 
     Unknown numbers give an unknown caller. With --reference the booking's
-    customer is shown whatever NUMBER is; a reference no booking has falls back
-    to NUMBER.
+    customer is shown whatever NUMBER is, with --account the account holder; a
+    reference or account number nobody has falls back to NUMBER.
     """
-    if len(region) != 2 or not region.isalpha():  # noqa: PLR2004
-        _fail(f"--region must be a two-letter country code, got {region!r}")
-    if not number and reference is None:
-        _fail("give a NUMBER, a --reference, or both")
+    _check_pop_options(number, reference, account, region)
 
     async def lookup() -> ScreenPop:
         async with CrmService.from_url(
             ctx.obj["db_url"], config=CrmConfig(default_region=region.upper())
         ) as crm:
-            return await crm.screen_pop(number, time.time(), reference=reference)
+            return await crm.screen_pop(
+                number, time.time(), reference=reference, account=account
+            )
 
     pop = _run(lookup())
     if as_json:
@@ -111,6 +117,17 @@ def pop_command(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _print_pop(pop)
+
+
+def _check_pop_options(
+    number: str, reference: str | None, account: str | None, region: str
+) -> None:
+    if len(region) != 2 or not region.isalpha():  # noqa: PLR2004
+        _fail(f"--region must be a two-letter country code, got {region!r}")
+    if reference is not None and account is not None:
+        _fail("give a --reference or an --account, not both")
+    if not number and reference is None and account is None:
+        _fail("give a NUMBER, a --reference or an --account, or both")
 
 
 def _print_pop(pop: ScreenPop) -> None:
@@ -132,6 +149,7 @@ def _print_pop(pop: ScreenPop) -> None:
             ) or "-",
             "stage": f"{card.contact_stage}, satisfaction {card.satisfaction_trend}",
             "notes": card.notes or "-",
+            "account number": card.account_number or "-",
         }  # fmt: skip
         for key, value in rows.items():
             table.add_row(key, value)
@@ -159,6 +177,9 @@ def _print_header(console: Console, pop: ScreenPop) -> None:
         if pop.booking:
             found = f"{pop.booking.reference} {_booking_text(pop.booking)}"
         console.print(f"reference {pop.reference}: {found} → {pop.status}")
+    if pop.account is not None:
+        held = "held" if pop.identified_by is IdentifiedBy.ACCOUNT else "nobody has it"
+        console.print(f"account {pop.account}: {held} → {pop.status}")
 
 
 def _booking_text(booking: BookingSummary) -> str:

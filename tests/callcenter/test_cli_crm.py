@@ -65,4 +65,31 @@ def test_pop_by_the_booking_reference_a_caller_keyed(tmp_path: Path) -> None:
     assert "H-1208-0105" in as_table.output  # his stay, in the card
     nothing = runner.invoke(crm_group, ["--db-url", url, "pop"])
     assert nothing.exit_code == 2
-    assert nothing.output.strip() == "error: give a NUMBER, a --reference, or both"
+    assert nothing.output.strip() == (
+        "error: give a NUMBER, a --reference or an --account, or both"
+    )
+
+
+def test_pop_by_the_account_number_a_caller_keyed(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
+    runner = CliRunner()
+    seeded = runner.invoke(db_group, ["--db-url", url, "seed", "--customers", "5"])
+    assert seeded.exit_code == 0, seeded.output
+    by_account = runner.invoke(
+        crm_group, ["--db-url", url, "pop", "--account", "79927398713", "--json"]
+    )
+    assert by_account.exit_code == 0, by_account.output
+    payload = json.loads(by_account.output)
+    assert (payload["identified_by"], payload["account"]) == ("account", "79927398713")
+    assert payload["matches"][0]["name"] == "张伟 (锦江商旅)"
+    as_table = runner.invoke(
+        crm_group, ["--db-url", url, "pop", "+8613800138000", "--account", "39001390"]
+    )  # the key account's booking digits: not an account number
+    assert as_table.exit_code == 0, as_table.output
+    assert "account 39001390: nobody has it" in as_table.output
+    assert "王芳" in as_table.output  # the number decides
+    both = runner.invoke(
+        crm_group, ["--db-url", url, "pop", "--account", "1", "--reference", "1"]
+    )
+    assert both.exit_code == 2
+    assert both.output.strip() == "error: give a --reference or an --account, not both"
