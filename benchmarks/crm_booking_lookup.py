@@ -1,14 +1,17 @@
-"""Screen pops by booking reference on a big CRM: ``python -m benchmarks.crm_booking_lookup``.
+"""Screen pops by booking and account on a big CRM: ``python -m benchmarks.crm_booking_lookup``.
 
 Works on a copy of the seeded screen-pop benchmark database (``var/bench/crm_1000000_
 200000.db``, seeded once by ``benchmarks.crm_screen_pop`` if missing), migrated to
 the latest schema. A cached database seeded before bookings existed has none: the
 copy then gets 1.5 bookings per customer from the bulk seed's generator, and the
-time that takes is printed (the bookings stage of a 1M seed). Then it times
-``CrmService.screen_pop`` three ways, interleaved: a stranger's number with a
-keyed reference (90 % of a booking, 10 % of none), and by number alone (90 %
-known), the pop every call makes. With ``--postgres`` the same runs on a copy of
-the PostgreSQL benchmark database (``var/bench/pg``), analysed after the fill.
+time that takes is printed (the bookings stage of a 1M seed); one seeded before
+account numbers existed gets them for its key accounts likewise
+(``seed_data.account_number_for``). Then it times ``CrmService.screen_pop`` three
+ways, interleaved: a stranger's number with a keyed reference (90 % of a booking,
+10 % of none), with a keyed account number (90 % held; 10 % some booking's digits,
+which name no account), and by number alone (90 % known), the pop every call
+makes. With ``--postgres`` the same runs on a copy of the PostgreSQL benchmark
+database (``var/bench/pg``), analysed after the fill.
 """
 
 import argparse
@@ -33,11 +36,14 @@ from benchmarks.crm_screen_pop import (
     _warm,
     fill_bookings,
 )
+from crm_link.bookings import reference_digits
 from crm_link.db import make_engine
 from crm_link.dto import ScreenPop
+from crm_link.enums import Tier
 from crm_link.migrate import upgrade
-from crm_link.models import Booking, PhoneNumber
+from crm_link.models import Booking, Customer, PhoneNumber
 from crm_link.seed import SeedPlan
+from crm_link.seed_data import account_number_for
 from crm_link.service import CrmService
 
 Pop = Callable[[CrmService], Awaitable[ScreenPop]]
@@ -64,16 +70,69 @@ async def _workload(url: str, count: int) -> list[tuple[str, Pop]]:
         f"0{rng.randint(0, 10**7 - 1):07d}" for _ in range(count // 10)
     ]
     numbers += [f"+8614{rng.randint(0, 10**9 - 1):09d}" for _ in range(count // 10)]
+    # booking digits keyed as account numbers: found by reference, by account never
+    keyed = [reference_digits(reference) for reference in known[: count // 10]]
+    accounts = await _accounts(url, count - count // 10, rng) + keyed
     stranger = "+8613311112222"
     work = [("by reference", _by_reference(stranger, r)) for r in references]
+    work += [("by account", _by_account(stranger, a)) for a in accounts]
     work += [("by number", _by_number(number)) for number in numbers]
     rng.shuffle(work)
     return work
 
 
+async def _accounts(url: str, count: int, rng: random.Random) -> list[str]:
+    engine = make_engine(url)
+    async with engine.connect() as connection:
+        held = list(await connection.scalars(
+            sa.select(Customer.account_number)
+            .where(Customer.account_number.is_not(None))
+            .order_by(Customer.id)
+        ))  # fmt: skip
+    await engine.dispose()
+    numbers = [number for number in held if number is not None]
+    return [rng.choice(numbers) for _ in range(count)] if numbers else []
+
+
+async def fill_accounts(url: str) -> None:
+    """Give the key accounts their account numbers unless some customer has one."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            given = Customer.account_number.is_not(None)
+            if await connection.scalar(sa.select(Customer.id).where(given).limit(1)):
+                return
+            keys = list(await connection.scalars(
+                sa.select(Customer.id).where(Customer.tier == Tier.KEY)
+            ))  # fmt: skip
+        started = time.perf_counter()
+        update = (
+            sa.update(Customer)
+            .where(Customer.id == sa.bindparam("key"))
+            .values(account_number=sa.bindparam("number"))
+        )
+        async with engine.begin() as connection:
+            await connection.execute(
+                update, [{"key": k, "number": account_number_for(k)} for k in keys]
+            )
+            if engine.dialect.name == "postgresql":
+                await connection.exec_driver_sql("ANALYZE customers")
+        seconds = time.perf_counter() - started
+        print(f"  gave {len(keys):,} key accounts an account number in {seconds:.1f} s")
+    finally:
+        await engine.dispose()
+
+
 def _by_reference(number: str, reference: str) -> Pop:
     async def pop(crm: CrmService) -> ScreenPop:
         return await crm.screen_pop(number, NOW, reference=reference)
+
+    return pop
+
+
+def _by_account(number: str, account: str) -> Pop:
+    async def pop(crm: CrmService) -> ScreenPop:
+        return await crm.screen_pop(number, NOW, account=account)
 
     return pop
 
@@ -115,6 +174,7 @@ async def _sqlite(args: argparse.Namespace, plan: SeedPlan, tag: str) -> None:
         url = f"sqlite+aiosqlite:///{copy}"
         await upgrade(url)
         await fill_bookings(url)
+        await fill_accounts(url)
         _warm(copy)
         await _measure("SQLite", url, args.lookups)
 
@@ -143,6 +203,7 @@ async def _postgres(args: argparse.Namespace, plan: SeedPlan, tag: str) -> None:
         try:
             await upgrade(url)
             await fill_bookings(url)
+            await fill_accounts(url)
             await _measure("PostgreSQL", url, args.lookups)
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
