@@ -17,9 +17,12 @@ async def accounts_of(url: str) -> list[tuple[str, Tier, str | None]]:
     engine = make_engine(url)
     query = sa.select(Customer.name, Customer.tier, Customer.account_number)
     async with engine.connect() as connection:
-        rows = [tuple(row) for row in await connection.execute(query)]
+        rows = [
+            (row.name, row.tier, row.account_number)
+            for row in await connection.execute(query)
+        ]
     await engine.dispose()
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 async def test_every_key_account_and_only_they_have_a_valid_account_number(
