@@ -6,49 +6,16 @@ looks it up (``crm_lookup by: digits``), and the call is routed, recorded and
 popped on the agent's screen as the booking's customer's.
 """
 
-import asyncio
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from callcenter.core.crm_services import CrmServices
 from callcenter.domain import events as ev
 from callcenter.domain.ids import CallId
-from crm_link.db import make_engine
-from crm_link.migrate import upgrade
-from crm_link.seed import seed_demo
-from crm_link.service import CrmService
 from tests.integration.harness import Line
 
-START = 1_767_600_000.0  # the harness's clock: Monday 2026-01-05 08:00 UTC
 STRANGER = "+8613311112222"  # a hotel room's line, say: no customer has it
 VIP = "+8613800138000"  # 王芳
 SURVEY = ("5", "5", "5")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("crm") / "demo.db"
-
-    async def build() -> None:
-        url = f"sqlite+aiosqlite:///{path}"
-        await upgrade(url)
-        engine = make_engine(url)
-        await seed_demo(engine, now=START)
-        await engine.dispose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build()).result()
-    return path
-
-
-@pytest.fixture
-async def crm(demo_db: Path) -> AsyncIterator[CrmServices]:
-    async with CrmService.from_url(f"sqlite+aiosqlite:///{demo_db}") as service:
-        yield CrmServices(service)
 
 
 def popped(line: Line, call: CallId) -> dict[str, Any]:

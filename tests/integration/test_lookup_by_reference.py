@@ -9,22 +9,12 @@ then with the real, seeded one (on SQLite), whose key account 张伟 (锦江商�
 the account number 79927398713.
 """
 
-import asyncio
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from callcenter.core.crm_services import CrmServices
 from callcenter.core.services import Facts
 from callcenter.domain import events as ev
-from crm_link.db import make_engine
-from crm_link.migrate import upgrade
-from crm_link.seed import seed_demo
 from crm_link.seed_data import KEY_ACCOUNT_NUMBER
-from crm_link.service import CrmService
 from tests.integration.harness import Line
 
 ACCOUNT = "79927398713"  # passes the Luhn check of the account_number validator
@@ -32,7 +22,6 @@ KEY_ACCOUNT: Facts = {"known": True, "customer_id": "42", "name": "Acme", "tier"
 TRAVELLER: Facts = {"known": True, "customer_id": "7", "name": "Li", "tier": "key"}
 STRANGER = "+8613500000001"
 SURVEY = ("5", "5", "5")
-START = 1_767_600_000.0  # the harness's clock: Monday 2026-01-05 08:00 UTC
 
 
 async def test_a_known_account_number_finds_the_customer() -> None:
@@ -72,28 +61,6 @@ async def test_a_booking_with_the_account_numbers_digits_identifies_nobody() -> 
     identified = line.of(ev.CustomerIdentified, call)
     assert [i.customer_id for i in identified] == [None, None]
     assert line.completed(call).customer_id is None
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("crm") / "demo.db"
-
-    async def build() -> None:
-        url = f"sqlite+aiosqlite:///{path}"
-        await upgrade(url)
-        engine = make_engine(url)
-        await seed_demo(engine, now=START)
-        await engine.dispose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build()).result()
-    return path
-
-
-@pytest.fixture
-async def crm(demo_db: Path) -> AsyncIterator[CrmServices]:
-    async with CrmService.from_url(f"sqlite+aiosqlite:///{demo_db}") as service:
-        yield CrmServices(service)
 
 
 async def test_the_demo_key_account_keys_its_number_and_reaches_its_team(
