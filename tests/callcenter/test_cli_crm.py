@@ -43,11 +43,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert len(bad_url.output.strip().splitlines()) == 1
 
 
-def test_pop_by_the_booking_reference_a_caller_keyed(tmp_path: Path) -> None:
+def seeded(tmp_path: Path) -> str:
+    """Return the URL of a fresh database with the demo data (5 extra customers)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
-    runner = CliRunner()
-    seeded = runner.invoke(db_group, ["--db-url", url, "seed", "--customers", "5"])
-    assert seeded.exit_code == 0, seeded.output
+    result = CliRunner().invoke(db_group, ["--db-url", url, "seed", "--customers", "5"])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def test_pop_by_the_booking_reference_a_caller_keyed(tmp_path: Path) -> None:
+    url, runner = seeded(tmp_path), CliRunner()
     by_reference = runner.invoke(
         crm_group, ["--db-url", url, "pop", "--reference", "1234-5678", "--json"]
     )
@@ -71,10 +76,7 @@ def test_pop_by_the_booking_reference_a_caller_keyed(tmp_path: Path) -> None:
 
 
 def test_pop_by_the_account_number_a_caller_keyed(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
-    runner = CliRunner()
-    seeded = runner.invoke(db_group, ["--db-url", url, "seed", "--customers", "5"])
-    assert seeded.exit_code == 0, seeded.output
+    url, runner = seeded(tmp_path), CliRunner()
     by_account = runner.invoke(
         crm_group, ["--db-url", url, "pop", "--account", "79927398713", "--json"]
     )
