@@ -62,18 +62,23 @@ async def test_a_keyed_account_number_finds_its_holder_from_any_number(
     assert [c.customer_id for c in withheld.matches] == [acme]
 
 
-async def test_an_account_number_equal_to_a_booking_finds_the_account_holder(
-    crm: CrmService,
-) -> None:
-    traveller = await crm.create_customer_from_number(TRAVELLER, NOW, name="Li Na")
+async def book_stay(crm: CrmService, customer_id: CustomerId, reference: str) -> None:
+    """Give the customer a hotel stay under ``reference`` (its digits are unique)."""
     await crm.add_booking(
         NewBooking(
-            customer_id=traveller.customer_id, reference="H-1234-5674",
+            customer_id=customer_id, reference=reference,
             kind=BookingKind.HOTEL_STAY, starts_on=dt.date(2026, 1, 10),
             ends_on=dt.date(2026, 1, 12),
         ),
         NOW,
     )  # fmt: skip
+
+
+async def test_an_account_number_equal_to_a_booking_finds_the_account_holder(
+    crm: CrmService,
+) -> None:
+    traveller = await crm.create_customer_from_number(TRAVELLER, NOW, name="Li Na")
+    await book_stay(crm, traveller.customer_id, "H-1234-5674")
     acme = await account_holder(crm, "12345674")  # the booking's digits, and Luhn
     by_account = await crm.screen_pop(STRANGER, NOW, account="12345674")
     assert [c.customer_id for c in by_account.matches] == [acme]
@@ -104,14 +109,7 @@ async def test_a_traveller_with_a_booking_is_not_found_by_its_digits_as_account(
     crm: CrmService,
 ) -> None:
     traveller = await crm.create_customer_from_number(TRAVELLER, NOW)
-    await crm.add_booking(
-        NewBooking(
-            customer_id=traveller.customer_id, reference="H-1234-5674",
-            kind=BookingKind.HOTEL_STAY, starts_on=dt.date(2026, 1, 10),
-            ends_on=dt.date(2026, 1, 12),
-        ),
-        NOW,
-    )  # fmt: skip
+    await book_stay(crm, traveller.customer_id, "H-1234-5674")
     pop = await crm.screen_pop(STRANGER, NOW, account="12345674")
     assert (pop.status, pop.matches) == (PopStatus.UNKNOWN, ())
 
