@@ -9,7 +9,7 @@ because rows are turned into DTOs after the transaction ends.
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -138,3 +138,32 @@ def sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Return the session factory the services use (no expiry on commit)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class SessionStore:
+    """Works through a session factory; disposes its engine when it owns one.
+
+    Built from a URL (``from_url``) it owns the engine it made; handed a factory
+    (a shared engine), it leaves the engine to its owner.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        """Work through ``sessions``; ``aclose`` disposes ``engine`` when given."""
+        self._sessions = sessions
+        self._engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Self:
+        """Build one with its own engine (``aclose`` disposes it)."""
+        engine = make_engine(url)
+        return cls(make_session_factory(engine), engine=engine)
+
+    async def aclose(self) -> None:
+        """Release the engine this store created."""
+        if self._engine is not None:
+            await self._engine.dispose()

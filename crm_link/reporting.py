@@ -9,12 +9,11 @@ tested against hand-made facts and recomputed independently.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Self, TypeVarTuple
+from typing import TypeVarTuple
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_link.db import make_engine, make_session_factory
+from crm_link.db import SessionStore
 from crm_link.enums import ComplaintState
 from crm_link.models import (
     AgentStateInterval,
@@ -75,29 +74,8 @@ class AgentIntervalFact:
     ended_at: float
 
 
-class ReportingReader:
+class ReportingReader(SessionStore):
     """Reads facts for a period; each method is one short read-only transaction."""
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        engine: AsyncEngine | None = None,
-    ) -> None:
-        """Read through ``sessions``; ``aclose`` disposes ``engine`` when given."""
-        self._sessions = sessions
-        self._engine = engine
-
-    @classmethod
-    def from_url(cls, url: str) -> Self:
-        """Build a reader with its own engine (``aclose`` disposes it)."""
-        engine = make_engine(url)
-        return cls(make_session_factory(engine), engine=engine)
-
-    async def aclose(self) -> None:
-        """Release the engine this reader created."""
-        if self._engine is not None:
-            await self._engine.dispose()
 
     async def _all(self, query: sa.Select[*_Ts]) -> Sequence[sa.Row[*_Ts]]:
         """Run ``query`` in a short read-only session of its own; return every row."""

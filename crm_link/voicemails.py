@@ -6,13 +6,12 @@ recorded once (who and when): a second supervisor marking the same message does
 not overwrite the first, so the trail says who really dealt with it.
 """
 
-from typing import Any, Self
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from callcenter.domain.ids import CallId, CustomerId, QueueName
-from crm_link.db import make_engine, make_session_factory
+from crm_link.db import SessionStore
 from crm_link.dto import VoicemailRecord
 from crm_link.enums import VoicemailStatus
 from crm_link.errors import NotFoundError
@@ -28,29 +27,8 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-class VoicemailBox:
+class VoicemailBox(SessionStore):
     """Reads and handles stored voicemails; each method is one short transaction."""
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        engine: AsyncEngine | None = None,
-    ) -> None:
-        """Work through ``sessions``; ``aclose`` disposes ``engine`` when given."""
-        self._sessions = sessions
-        self._engine = engine
-
-    @classmethod
-    def from_url(cls, url: str) -> Self:
-        """Build a box with its own engine (``aclose`` disposes it)."""
-        engine = make_engine(url)
-        return cls(make_session_factory(engine), engine=engine)
-
-    async def aclose(self) -> None:
-        """Release the engine this box created."""
-        if self._engine is not None:
-            await self._engine.dispose()
 
     async def list_voicemails(
         self,
