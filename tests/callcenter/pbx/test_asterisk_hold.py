@@ -9,55 +9,29 @@ The fake answers every action with ``Success``; the channels' events are synthet
 from collections.abc import AsyncIterator
 
 import pytest
-from pydantic import SecretStr
 
-from callcenter.clock import SystemClock
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId, CallId
-from callcenter.pbx.asterisk import AsteriskPbx
-from callcenter.settings import PbxSettings
-from tests.callcenter.pbx.fake_asterisk import FakeAmi, eventually, free_port
+from callcenter.domain.ids import AgentId
+from tests.callcenter.pbx import talking_adapter
+from tests.callcenter.pbx.fake_asterisk import eventually
+from tests.callcenter.pbx.talking_adapter import (
+    AGENT,
+    AGENT_CHANNEL,
+    AGENT_LEG,
+    CALL,
+    CALLER,
+    CALLER_CHANNEL,
+)
 
-CALL = CallId("1795342860.35")
-AGENT = AgentId("1001")
-CALLER_CHANNEL = "PJSIP/sipp-00000001"
-AGENT_CHANNEL = "PJSIP/1001-00000002"
-AGENT_UID = "1795342866.37"
-CALLER = {"Channel": CALLER_CHANNEL, "Uniqueid": CALL, "Linkedid": CALL}
-AGENT_LEG = {"Channel": AGENT_CHANNEL, "Uniqueid": AGENT_UID, "Linkedid": CALL}
 HOLD = cmd.HoldCall(call_id=CALL, agent_id=AGENT)
 RESUME = cmd.ResumeCall(call_id=CALL, agent_id=AGENT)
 
 
-class Adapter:
-    def __init__(self, pbx: AsteriskPbx, ami: FakeAmi) -> None:
-        self.pbx, self.ami = pbx, ami
-        self.seen: list[ev.DomainEvent] = []
-        pbx.attach(self.seen.append)
-
-    async def talking(self) -> None:
-        self.ami.event(
-            "Newexten", **CALLER, Application="AGI",
-            AppData="agi://127.0.0.1:4573/callcenter", CallerIDNum="+8613800138000",
-        )  # fmt: skip
-        dest = {"DestChannel": AGENT_CHANNEL, "DestUniqueid": AGENT_UID}
-        self.ami.event("DialBegin", **CALLER, **dest)
-        self.ami.event("DialEnd", **CALLER, **dest, DialStatus="ANSWER")
-        await eventually(lambda: self.kinds().count("CallAnswered") == 1)
-
+class Adapter(talking_adapter.Adapter):
     async def held(self) -> None:
         await self.talking()
         await self.execute(HOLD, "Redirect")
-
-    async def execute(self, command: cmd.PbxCommand, action: str) -> dict[str, str]:
-        before = len(self.ami.named(action))
-        await self.pbx.execute(command)
-        await eventually(lambda: len(self.ami.named(action)) > before)
-        return self.ami.named(action)[-1]
-
-    def kinds(self) -> list[str]:
-        return [type(e).__name__ for e in self.seen]
 
     def rejections(self) -> list[ev.AgentCommandRejected]:
         return [e for e in self.seen if isinstance(e, ev.AgentCommandRejected)]
@@ -65,17 +39,8 @@ class Adapter:
 
 @pytest.fixture
 async def adapter() -> AsyncIterator[Adapter]:
-    ami = FakeAmi()
-    await ami.start()
-    settings = PbxSettings(
-        kind="asterisk", port=ami.port, secret=SecretStr("s3cret"), agi_port=free_port()
-    )
-    pbx = AsteriskPbx(settings, SystemClock())
-    run = Adapter(pbx, ami)
-    await pbx.start()
-    yield run
-    await pbx.close()
-    await ami.stop()
+    async with talking_adapter.running(Adapter) as run:
+        yield run
 
 
 async def test_hold_then_resume_send_one_redirect_then_one_bridge(

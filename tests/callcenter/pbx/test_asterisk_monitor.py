@@ -8,12 +8,8 @@ channel's events come back as monitor events. The fake answers every action with
 from collections.abc import AsyncIterator
 
 import pytest
-from pydantic import SecretStr
 
-from callcenter.clock import SystemClock
 from callcenter.domain import commands as cmd
-from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId, CallId
 from callcenter.domain.supervision import (
     MonitorEnded,
     MonitorEndReason,
@@ -23,42 +19,17 @@ from callcenter.domain.supervision import (
     MonitorModeChanged,
     MonitorStarted,
 )
-from callcenter.pbx.asterisk import AsteriskPbx
-from callcenter.settings import PbxSettings
-from tests.callcenter.pbx.fake_asterisk import FakeAmi, eventually, free_port
+from tests.callcenter.pbx import talking_adapter
+from tests.callcenter.pbx.fake_asterisk import eventually
+from tests.callcenter.pbx.talking_adapter import AGENT, AGENT_CHANNEL, CALL
 
-CALL = CallId("1795342860.35")
-AGENT = AgentId("1001")
-AGENT_CHANNEL = "PJSIP/1001-00000002"
 SPY = f"{CALL}-spy1"
 SPY_CHANNEL = "PJSIP/2001-00000003"
 
 
-class Adapter:
-    def __init__(self, pbx: AsteriskPbx, ami: FakeAmi) -> None:
-        self.pbx, self.ami = pbx, ami
-        self.seen: list[ev.DomainEvent] = []
-        pbx.attach(self.seen.append)
-
+class Adapter(talking_adapter.Adapter):
     def monitor_events(self) -> list[MonitorEvent]:
         return [e for e in self.seen if isinstance(e, MonitorEvent)]
-
-    async def talking(self) -> None:
-        caller = {"Channel": "PJSIP/sipp-00000001", "Uniqueid": CALL, "Linkedid": CALL}
-        self.ami.event(
-            "Newexten", **caller, Application="AGI",
-            AppData="agi://127.0.0.1:4573/callcenter", CallerIDNum="+8613800138000",
-        )  # fmt: skip
-        dest = {"DestChannel": AGENT_CHANNEL, "DestUniqueid": "1795342866.37"}
-        self.ami.event("DialBegin", **caller, **dest)
-        self.ami.event("DialEnd", **caller, **dest, DialStatus="ANSWER")
-        await eventually(lambda: any(isinstance(e, ev.CallAnswered) for e in self.seen))
-
-    async def execute(self, command: cmd.PbxCommand, action: str) -> dict[str, str]:
-        before = len(self.ami.named(action))
-        await self.pbx.execute(command)
-        await eventually(lambda: len(self.ami.named(action)) > before)
-        return self.ami.named(action)[-1]
 
     def spy_event(self, name: str, **headers: str) -> None:
         self.ami.event(name, Channel=SPY_CHANNEL, Uniqueid=SPY, Linkedid=SPY, **headers)
@@ -66,17 +37,8 @@ class Adapter:
 
 @pytest.fixture
 async def adapter() -> AsyncIterator[Adapter]:
-    ami = FakeAmi()
-    await ami.start()
-    settings = PbxSettings(
-        kind="asterisk", port=ami.port, secret=SecretStr("s3cret"), agi_port=free_port()
-    )
-    pbx = AsteriskPbx(settings, SystemClock())
-    run = Adapter(pbx, ami)
-    await pbx.start()
-    yield run
-    await pbx.close()
-    await ami.stop()
+    async with talking_adapter.running(Adapter) as run:
+        yield run
 
 
 def monitor(mode: MonitorMode) -> cmd.MonitorCall:
