@@ -14,16 +14,20 @@ from pydantic import SecretStr
 from callcenter.clock import SystemClock
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId, CallId
 from callcenter.pbx.asterisk import AsteriskPbx
 from callcenter.settings import PbxSettings
 from tests.callcenter.pbx.fake_asterisk import FakeAmi, eventually, free_port
+from tests.callcenter.pbx.synthetic_call import (
+    AGENT,
+    AGENT_CHANNEL,
+    AGENT_UID,
+    CALL,
+    CALLER_CHANNEL,
+)
 
-CALL = CallId("1795342860.35")
-AGENT = AgentId("1001")
-CALLER_CHANNEL = "PJSIP/sipp-00000001"
-AGENT_CHANNEL = "PJSIP/1001-00000002"
-AGENT_UID = "1795342866.37"
+__all__ = ["AGENT", "AGENT_CHANNEL", "AGENT_LEG", "CALL", "CALLER", "CALLER_CHANNEL",
+           "Adapter", "running"]  # fmt: skip
+
 CALLER = {"Channel": CALLER_CHANNEL, "Uniqueid": CALL, "Linkedid": CALL}
 AGENT_LEG = {"Channel": AGENT_CHANNEL, "Uniqueid": AGENT_UID, "Linkedid": CALL}
 

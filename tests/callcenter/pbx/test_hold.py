@@ -13,61 +13,30 @@ from collections.abc import Callable
 
 import pytest
 
-from callcenter.ami.messages import Action, Event
-from callcenter.ami.protocol import AmiConnection
+from callcenter.ami.messages import Action
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
-from callcenter.domain.ids import AgentId, CallId
+from callcenter.domain.ids import AgentId
 from callcenter.pbx import hold
 from callcenter.pbx.registry import ChannelRegistry
-from callcenter.pbx.translate import resync, translate
+from callcenter.pbx.translate import resync
+from tests.callcenter.pbx.synthetic_call import (
+    AGENT,
+    AGENT_CHANNEL,
+    CALL,
+    CALLER_CHANNEL,
+    RINGING,
+    agent,
+    caller,
+    replay,
+    talking,
+    wire,
+)
 
-CALL = CallId("1795342860.35")
-AGENT = AgentId("1001")
-CALLER_CHANNEL = "PJSIP/sipp-00000001"
-AGENT_CHANNEL = "PJSIP/1001-00000002"
-AGENT_UID = "1795342866.37"
 CONTEXT = "callcenter-hold"
-BANNER = "Asterisk Call Manager/11.0.0\r\n"
 HOLD = cmd.HoldCall(call_id=CALL, agent_id=AGENT)
 RESUME = cmd.ResumeCall(call_id=CALL, agent_id=AGENT)
 
-
-def wire(*frames: str) -> list[Event]:
-    """Parse AMI frames written as in the recordings (one header a line)."""
-    text = "".join(
-        "\r\n".join(line.strip() for line in f.strip().splitlines()) + "\r\n\r\n"
-        for f in frames
-    )
-    conn = AmiConnection()
-    return [
-        m for m in conn.receive_data((BANNER + text).encode()) if isinstance(m, Event)
-    ]
-
-
-def caller(name: str, extra: str = "") -> str:
-    return f"""Event: {name}
-        Channel: {CALLER_CHANNEL}
-        Uniqueid: {CALL}
-        Linkedid: {CALL}
-        {extra}"""
-
-
-def agent(name: str, extra: str = "") -> str:
-    return f"""Event: {name}
-        Channel: {AGENT_CHANNEL}
-        Uniqueid: {AGENT_UID}
-        Linkedid: {CALL}
-        {extra}"""
-
-
-DIAL = f"DestChannel: {AGENT_CHANNEL}\nDestUniqueid: {AGENT_UID}"
-RINGING = (
-    caller("Newexten", "Application: AGI\nAppData: agi://127.0.0.1:4573/callcenter\n"
-           "CallerIDNum: +8613800138000"),
-    caller("DialBegin", DIAL),
-)  # fmt: skip
-ANSWERED = caller("DialEnd", f"{DIAL}\nDialStatus: ANSWER")
 # What a dual Redirect into [callcenter-hold] makes both channels say.
 ON_HOLD = (
     caller("BridgeLeave", "BridgeUniqueid: b-dial"),
@@ -82,17 +51,6 @@ BACK_TOGETHER = (
     caller("BridgeEnter", "BridgeUniqueid: b-resume"),
     agent("BridgeEnter", "BridgeUniqueid: b-resume"),
 )
-
-
-def replay(registry: ChannelRegistry, *frames: str) -> list[ev.DomainEvent]:
-    return [d for e in wire(*frames) for d in translate(e, registry, 100.0)]
-
-
-def talking() -> ChannelRegistry:
-    registry = ChannelRegistry()
-    kinds = [type(e).__name__ for e in replay(registry, *RINGING, ANSWERED)]
-    assert kinds == ["CallOffered", "AgentRinging", "CallAnswered"]
-    return registry
 
 
 def fields(action: Action | None) -> tuple[str, dict[str, str]]:

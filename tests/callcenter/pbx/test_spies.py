@@ -11,8 +11,7 @@ the wire format of the recordings with the fields Asterisk documents for
 
 import pytest
 
-from callcenter.ami.messages import Action, Event
-from callcenter.ami.protocol import AmiConnection
+from callcenter.ami.messages import Action
 from callcenter.domain import commands as cmd
 from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId
@@ -26,49 +25,24 @@ from callcenter.domain.supervision import (
 )
 from callcenter.pbx import spies
 from callcenter.pbx.registry import ChannelRegistry
-from callcenter.pbx.translate import resync, translate
+from callcenter.pbx.translate import resync
+from tests.callcenter.pbx.synthetic_call import (
+    AGENT,
+    AGENT_CHANNEL,
+    AGENT_UID,
+    CALL,
+    CALL_SETUP,
+    agent,
+    caller,
+    replay,
+    talking,
+    wire,
+)
 
-CALL = CallId("1795342860.35")
-AGENT = AgentId("1001")
-AGENT_CHANNEL = "PJSIP/1001-00000002"
 SPY = f"{CALL}-spy1"  # the ChannelId of the first Originate
 SPY_CHANNEL = "PJSIP/2001-00000003"
 SAM = "PJSIP/2001"
-BANNER = "Asterisk Call Manager/11.0.0\r\n"
-
-
-def wire(*frames: str) -> list[Event]:
-    """Parse AMI frames written as in the recordings (one header a line)."""
-    text = "".join(
-        "\r\n".join(line.strip() for line in f.strip().splitlines()) + "\r\n\r\n"
-        for f in frames
-    )
-    conn = AmiConnection()
-    return [
-        m for m in conn.receive_data((BANNER + text).encode()) if isinstance(m, Event)
-    ]
-
-
-def caller(name: str, extra: str = "") -> str:
-    return f"""Event: {name}
-        Channel: PJSIP/sipp-00000001
-        Uniqueid: 1795342860.35
-        Linkedid: 1795342860.35
-        {extra}"""
-
-
-CALL_SETUP = (
-    caller("Newexten", "Application: AGI\nAppData: agi://127.0.0.1:4573/callcenter\n"
-           "CallerIDNum: +8613800138000"),
-    caller("DialBegin", f"DestChannel: {AGENT_CHANNEL}\nDestUniqueid: 1795342866.37"),
-    caller("DialEnd", f"DestChannel: {AGENT_CHANNEL}\nDestUniqueid: 1795342866.37\n"
-           "DialStatus: ANSWER"),
-)  # fmt: skip
-AGENT_HANGUP = f"""Event: Hangup
-    Channel: {AGENT_CHANNEL}
-    Uniqueid: 1795342866.37
-    Linkedid: 1795342860.35
-    Cause: 16"""
+AGENT_HANGUP = agent("Hangup", "Cause: 16")
 SPY_ANSWERED = f"""Event: OriginateResponse
     ActionID: monitor-{SPY}
     Response: Success
@@ -80,7 +54,7 @@ SPY_STARTED = f"""Event: ChanSpyStart
     SpyerChannel: {SPY_CHANNEL}
     SpyerUniqueid: {SPY}
     SpyeeChannel: {AGENT_CHANNEL}
-    SpyeeUniqueid: 1795342866.37"""
+    SpyeeUniqueid: {AGENT_UID}"""
 
 
 def spy_event(name: str, extra: str = "") -> str:
@@ -89,17 +63,6 @@ def spy_event(name: str, extra: str = "") -> str:
         Uniqueid: {SPY}
         Linkedid: {SPY}
         {extra}"""
-
-
-def replay(registry: ChannelRegistry, *frames: str) -> list[ev.DomainEvent]:
-    return [d for e in wire(*frames) for d in translate(e, registry, 100.0)]
-
-
-def talking() -> ChannelRegistry:
-    registry = ChannelRegistry()
-    kinds = [type(e).__name__ for e in replay(registry, *CALL_SETUP)]
-    assert kinds == ["CallOffered", "AgentRinging", "CallAnswered"]
-    return registry
 
 
 def monitor(
@@ -333,16 +296,8 @@ def test_one_phone_one_call_but_two_phones_on_one_call() -> None:
 def test_a_spy_that_vanished_during_an_outage_is_ended_on_resync() -> None:
     registry = listening()
     snapshot = wire(
-        """Event: CoreShowChannel
-        Channel: PJSIP/sipp-00000001
-        Uniqueid: 1795342860.35
-        Linkedid: 1795342860.35
-        Application: Dial""",
-        f"""Event: CoreShowChannel
-        Channel: {AGENT_CHANNEL}
-        Uniqueid: 1795342866.37
-        Linkedid: 1795342860.35
-        ChannelStateDesc: Up""",
+        caller("CoreShowChannel", "Application: Dial"),
+        agent("CoreShowChannel", "ChannelStateDesc: Up"),
     )
     (ended,) = resync(snapshot, registry, 200.0)
     assert isinstance(ended, MonitorEnded)
