@@ -18,7 +18,7 @@ for supervisors only and never travel to an agent's console (``is_confidential``
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from callcenter.domain.events import DomainEvent, SupervisorActed
 from callcenter.domain.ids import AgentId, CallId
@@ -31,6 +31,25 @@ class MonitorParties(TypedDict):
     agent_id: AgentId
     supervisor: str
     endpoint: str
+
+
+class MonitorSession(Protocol):
+    """A PBX's record of one supervisor's phone in one call (simulated or a spy)."""
+
+    call_id: CallId
+    agent_id: AgentId
+    supervisor: str
+    endpoint: str
+
+
+def parties(session: MonitorSession) -> MonitorParties:
+    """Return the fields every monitor event of ``session`` carries."""
+    return {
+        "call_id": session.call_id,
+        "agent_id": session.agent_id,
+        "supervisor": session.supervisor,
+        "endpoint": session.endpoint,
+    }
 
 
 class MonitorMode(StrEnum):

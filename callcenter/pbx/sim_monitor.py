@@ -29,6 +29,7 @@ from callcenter.domain.supervision import (
     MonitorModeChanged,
     MonitorParties,
     MonitorStarted,
+    parties,
 )
 from callcenter.pbx.sim_call import LegState, SimCall
 
@@ -44,13 +45,8 @@ class SimMonitor:
     mode: MonitorMode
 
     def who(self) -> MonitorParties:
-        """Return the fields every monitor event of this session carries."""
-        return {
-            "call_id": self.call_id,
-            "agent_id": self.agent_id,
-            "supervisor": self.supervisor,
-            "endpoint": self.endpoint,
-        }
+        """Return the fields every monitor event of this one carries."""
+        return parties(self)
 
 
 class SimMonitors:

@@ -43,6 +43,7 @@ from callcenter.domain.supervision import (
     MonitorMode,
     MonitorModeChanged,
     MonitorParties,
+    parties,
 )
 
 if TYPE_CHECKING:
@@ -77,13 +78,8 @@ class Spy:
         return f"monitor-{self.uniqueid}"
 
     def who(self) -> MonitorParties:
-        """Return the fields every monitor event of this spy carries."""
-        return {
-            "call_id": self.call_id,
-            "agent_id": self.agent_id,
-            "supervisor": self.supervisor,
-            "endpoint": self.endpoint,
-        }
+        """Return the fields every monitor event of this one carries."""
+        return parties(self)
 
 
 class SpyRegistry:
