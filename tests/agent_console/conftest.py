@@ -1,21 +1,19 @@
 """Fixtures of the console suite: a seeded CRM template and a running CTI server."""
 
-import asyncio
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.agent_console.harness import Cti, build_template, running_cti
+from tests.agent_console.harness import NOW, Cti, running_cti
 from tests.agent_console.scripted import Desks, record_desks
+from tests.demo_crm import demo_crm
 
 
 @pytest.fixture(scope="session")
 def crm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("console-crm") / "template.db"
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build_template(path)).result()
+    demo_crm(path, now=NOW)
     return path
 
 

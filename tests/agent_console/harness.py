@@ -201,20 +201,6 @@ async def running_cti(db_template: Path, tmp_path: Path) -> AsyncIterator[Cti]:
         await crm.aclose()
 
 
-async def build_template(path: Path) -> None:
-    """Migrate and seed the demo CRM into ``path`` (once per test session)."""
-    from crm_link import migrate, seed  # noqa: PLC0415
-    from crm_link.db import make_engine  # noqa: PLC0415
-
-    url = f"sqlite+aiosqlite:///{path}"
-    await migrate.upgrade(url)
-    engine = make_engine(url)
-    try:
-        await seed.seed_demo(engine, now=NOW)
-    finally:
-        await engine.dispose()
-
-
 async def until(
     pilot: Pilot[Any], check: Callable[[], bool], limit: float = 10
 ) -> None:

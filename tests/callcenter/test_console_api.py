@@ -1,8 +1,6 @@
 """The console API against a real call center in virtual time (no console)."""
 
-import asyncio
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +11,14 @@ from callcenter.domain import events as ev
 from callcenter.domain.ids import AgentId, CallId
 from callcenter.pbx.sim_call import LegState
 from tests.agent_console.harness import (
+    NOW,
     STRANGER,
     URGENT,
     VIP,
     Cti,
-    build_template,
     running_cti,
 )
+from tests.demo_crm import demo_crm
 
 ANNA = AgentId("1001")
 
@@ -27,8 +26,7 @@ ANNA = AgentId("1001")
 @pytest.fixture(scope="module")
 def crm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("api-crm") / "template.db"
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build_template(path)).result()
+    demo_crm(path, now=NOW)
     return path
 
 

@@ -3,10 +3,8 @@
 The lookups run against the seeded demo CRM (``crm_link.seed``) on SQLite.
 """
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -14,10 +12,8 @@ import pytest
 from callcenter.core.crm_services import CrmServices
 from callcenter.core.messages import BuildScreenPop, PersistVoicemail
 from callcenter.domain.ids import AgentId, CallId, CustomerId, QueueName
-from crm_link.db import make_engine
-from crm_link.migrate import upgrade
-from crm_link.seed import seed_demo
 from crm_link.service import CrmService
+from tests.demo_crm import demo_crm
 
 
 class RecordingCrm:
@@ -68,17 +64,7 @@ URGENT_STAY = "12080105"  # 李强's room H-1208-0105; he has an open urgent com
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('crm') / 'demo.db'}"
-
-    async def build() -> None:
-        await upgrade(url)
-        engine = make_engine(url)
-        await seed_demo(engine, now=NOW)
-        await engine.dispose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, build()).result()
-    return url
+    return demo_crm(tmp_path_factory.mktemp("crm") / "demo.db", now=NOW)
 
 
 @pytest.fixture
